@@ -1,0 +1,46 @@
+namespace GmemPS.Kernel
+{
+    /// <summary>The kernel entry points GmemPS drives; each failure names one of them.</summary>
+    public enum KernelOperation
+    {
+        OpenKvm,
+        CheckExtension,
+        CreateVm,
+        CreateGuestMemfd,
+        SetUserMemoryRegion2,
+        SetMemoryAttributes,
+        Fallocate,
+        Mmap,
+        HostAccess,
+        FileRead,
+        FileWrite,
+        FilePread,
+        FileTruncate,
+        Close,
+        GuestAccess,
+    }
+
+    public static class KernelOperationNames
+    {
+        /// <summary>The name a kernel engineer would grep for.</summary>
+        public static string Of(KernelOperation operation) => operation switch
+        {
+            KernelOperation.OpenKvm => "open(/dev/kvm)",
+            KernelOperation.CheckExtension => "KVM_CHECK_EXTENSION",
+            KernelOperation.CreateVm => "KVM_CREATE_VM",
+            KernelOperation.CreateGuestMemfd => "KVM_CREATE_GUEST_MEMFD",
+            KernelOperation.SetUserMemoryRegion2 => "KVM_SET_USER_MEMORY_REGION2",
+            KernelOperation.SetMemoryAttributes => "KVM_SET_MEMORY_ATTRIBUTES",
+            KernelOperation.Fallocate => "fallocate",
+            KernelOperation.Mmap => "mmap",
+            KernelOperation.HostAccess => "host access through a mapping",
+            KernelOperation.FileRead => "read",
+            KernelOperation.FileWrite => "write",
+            KernelOperation.FilePread => "pread",
+            KernelOperation.FileTruncate => "ftruncate",
+            KernelOperation.Close => "close",
+            KernelOperation.GuestAccess => "KVM_RUN",
+            _ => operation.ToString(),
+        };
+    }
+}

@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using GmemPS.Contract;
+using GmemPS.Kernel;
+
+namespace GmemPS.Lab
+{
+    // The operations, each recorded as a step. Arguments name objects by id so a step replays elsewhere.
+    public sealed partial class GmemLab
+    {
+        public LabVm CreateVm(BackendKind backend = BackendKind.Simulator, ulong type = 0, string? profile = null) =>
+            Record("CreateVm", Args(("Backend", backend), ("Type", type), ("Profile", profile)), () =>
+            {
+                IGmemVm handle = Host(backend, profile).CreateVm(type);
+                var vm = new LabVm(this, $"vm{vms.Count}", backend, profile, handle);
+                vms.Add(vm);
+                return vm;
+            }, vm => vm.Id);
+
+        public LabFile CreateFile(LabVm vm, ulong size, GuestMemfdFlags flags = GuestMemfdFlags.None, ulong reserved0 = 0) =>
+            Record("CreateFile", Args(("Vm", vm.Id), ("Size", size), ("Flags", flags), ("Reserved0", reserved0)), () =>
+            {
+                Own(vm);
+                IGuestMemfd handle = vm.Handle.CreateGuestMemfd(new CreateGuestMemfdRequest(size, flags, reserved0));
+                var file = new LabFile(this, $"gmem{files.Count}", vm, handle);
+                files.Add(file);
+                return file;
+            }, f => f.Id);
+
+        /// <summary>
+        /// KVM_SET_USER_MEMORY_REGION2 as given, except that when <paramref name="file"/> is named its
+        /// descriptor fills guest_memfd. Returns the new slot, or null for a delete.
+        /// </summary>
+        public LabMemslot? SetMemslot(LabVm vm, UserMemoryRegion2 region, LabFile? file = null) =>
+            Record("SetMemslot", Args(("Vm", vm.Id), ("Region", region), ("File", file?.Id)), () =>
+            {
+                Own(vm);
+                if (file != null) Own(file);
+                var request = file == null ? region : region with { GuestMemfd = (uint)file.Fd };
+                vm.Handle.SetUserMemoryRegion2(request);
+                foreach (var old in memslots)
+                    if (old.VmObject == vm && old.Slot == request.Slot && old.State == LabObjectState.Open && request.IsDelete)
+                        old.State = LabObjectState.Deleted;
+                if (request.IsDelete) return null;
+                var slot = new LabMemslot(this, vm, request, file);
+                memslots.Add(slot);
+                return slot;
+            }, s => s?.Id);
+
+        /// <summary>Binds a range of a file at a gpa, in the lowest free slot id unless one is given.</summary>
+        public LabMemslot Bind(LabFile file, ulong gpa, ulong? size = null, ulong offset = 0, uint? slot = null, ulong userspaceAddr = 0)
+        {
+            ulong length = size ?? (ulong)file.Size - Math.Min(offset, (ulong)file.Size);
+            uint id = slot ?? LowestFreeSlot(file.VmObject);
+            var region = new UserMemoryRegion2(id, MemslotFlags.GuestMemfd, gpa, length, userspaceAddr, offset, 0);
+            return SetMemslot(file.VmObject, region, file)!;
+        }
+
+        public void RemoveMemslot(LabMemslot slot)
+        {
+            Own(slot);
+            SetMemslot(slot.VmObject, UserMemoryRegion2.Delete(slot.Slot, slot.Flags));
+        }
+
+        public uint LowestFreeSlot(LabVm vm)
+        {
+            lock (gate)
+            {
+                var used = new HashSet<uint>();
+                foreach (var s in memslots)
+                    if (s.VmObject == vm && s.State == LabObjectState.Open) used.Add(s.Slot);
+                uint id = 0;
+                while (used.Contains(id)) id++;
+                return id;
+            }
+        }
+
+        public void Fallocate(LabFile file, FallocateRequest request) =>
+            Record("Fallocate", Args(("File", file.Id), ("Request", request)), () =>
+            {
+                Own(file);
+                file.Handle.Fallocate(request);
+                return true;
+            }, _ => null);
+
+        public void Allocate(LabFile file, long offset, long length) => Fallocate(file, FallocateRequest.Allocate(offset, length));
+
+        public void PunchHole(LabFile file, long offset, long length) => Fallocate(file, FallocateRequest.PunchHole(offset, length));
+
+        public void SetAttributes(LabVm vm, MemoryAttributesRequest request) =>
+            Record("SetAttributes", Args(("Vm", vm.Id), ("Request", request)), () =>
+            {
+                Own(vm);
+                vm.Handle.SetMemoryAttributes(request);
+                return true;
+            }, _ => null);
+
+        public LabMapping Map(LabFile file, MapRequest request) =>
+            Record("Map", Args(("File", file.Id), ("Request", request)), () =>
+            {
+                Own(file);
+                var mapping = new LabMapping(this, $"map{mappings.Count}", file, request.Offset, file.Handle.Map(request));
+                mappings.Add(mapping);
+                return mapping;
+            }, m => m.Id);
+
+        public LabMapping MapAnonymous(BackendKind backend, long length, string? profile = null) =>
+            Record("MapAnonymous", Args(("Backend", backend), ("Length", length), ("Profile", profile)), () =>
+            {
+                var mapping = new LabMapping(this, $"map{mappings.Count}", null, 0, Host(backend, profile).MapAnonymous(length));
+                mappings.Add(mapping);
+                return mapping;
+            }, m => m.Id);
+
+        public byte[] HostRead(LabMapping mapping, long offset, int count) =>
+            Record("HostRead", Args(("Mapping", mapping.Id), ("Offset", offset), ("Count", count)), () =>
+            {
+                Own(mapping);
+                return mapping.Handle.Read(offset, count);
+            }, data => data);
+
+        public void HostWrite(LabMapping mapping, long offset, byte[] data) =>
+            Record("HostWrite", Args(("Mapping", mapping.Id), ("Offset", offset), ("Data", data)), () =>
+            {
+                Own(mapping);
+                mapping.Handle.Write(offset, data);
+                return true;
+            }, _ => null);
+
+        public void Unmap(LabMapping mapping) =>
+            Record("Unmap", Args(("Mapping", mapping.Id)), () =>
+            {
+                Own(mapping);
+                mapping.Handle.Unmap();
+                mapping.State = LabObjectState.Closed;
+                return true;
+            }, _ => null);
+
+        public GuestAccessResult GuestRead(LabVm vm, ulong gpa, int count) =>
+            Record("GuestRead", Args(("Vm", vm.Id), ("Gpa", gpa), ("Count", count)), () =>
+            {
+                Own(vm);
+                return vm.Handle.GuestRead(gpa, count);
+            }, r => r);
+
+        public GuestAccessResult GuestWrite(LabVm vm, ulong gpa, byte[] data) =>
+            Record("GuestWrite", Args(("Vm", vm.Id), ("Gpa", gpa), ("Data", data)), () =>
+            {
+                Own(vm);
+                return vm.Handle.GuestWrite(gpa, data);
+            }, r => r);
+
+        public void CloseFile(LabFile file) =>
+            Record("CloseFile", Args(("File", file.Id)), () =>
+            {
+                Own(file);
+                file.Handle.Close();
+                file.State = LabObjectState.Closed;
+                return true;
+            }, _ => null);
+
+        public void CloseVm(LabVm vm) =>
+            Record("CloseVm", Args(("Vm", vm.Id)), () =>
+            {
+                Own(vm);
+                vm.Handle.Close();
+                vm.State = LabObjectState.Closed;
+                return true;
+            }, _ => null);
+
+        private static IReadOnlyDictionary<string, object?> Args(params (string Name, object? Value)[] arguments)
+        {
+            var map = new Dictionary<string, object?>(arguments.Length);
+            foreach (var (name, value) in arguments) map[name] = value;
+            return map;
+        }
+
+        /// <summary>Runs one operation under the lab's lock and records it, failure included.</summary>
+        private T Record<T>(string kind, IReadOnlyDictionary<string, object?> arguments, Func<T> operation, Func<T, object?> summarize)
+        {
+            lock (gate)
+            {
+                ThrowIfDisposed();
+                var step = new LabStep(steps.Count, kind, arguments);
+                steps.Add(step);
+                try
+                {
+                    T result = operation();
+                    step.Result = summarize(result);
+                    return result;
+                }
+                catch (GmemException e)
+                {
+                    step.Errno = e.Errno;
+                    step.RuleId = e.Rule.Id;
+                    throw;
+                }
+            }
+        }
+    }
+}

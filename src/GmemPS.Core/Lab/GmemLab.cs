@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GmemPS.Contract;
+using GmemPS.Events;
+using GmemPS.Kernel;
+
+namespace GmemPS.Lab
+{
+    /// <summary>
+    /// A session: creates kernel objects through a chosen backend, names them (vm0, gmem0, vm0/slot3), finds
+    /// them by id, records every operation as a <see cref="LabStep"/>, and closes everything it owns when
+    /// disposed. Cmdlets are thin calls into this class. One lock serialises operations, so two threads
+    /// sharing a lab see each operation whole.
+    /// </summary>
+    public sealed partial class GmemLab : IDisposable
+    {
+        private readonly object gate = new object();
+        private readonly IBackendFactory factory;
+        private readonly Dictionary<(BackendKind, string?), IGmemHost> hosts = new Dictionary<(BackendKind, string?), IGmemHost>();
+        private readonly List<LabVm> vms = new List<LabVm>();
+        private readonly List<LabFile> files = new List<LabFile>();
+        private readonly List<LabMemslot> memslots = new List<LabMemslot>();
+        private readonly List<LabMapping> mappings = new List<LabMapping>();
+        private readonly List<LabStep> steps = new List<LabStep>();
+        private bool disposed;
+
+        public GmemLab(IBackendFactory factory)
+        {
+            this.factory = factory;
+        }
+
+        public IReadOnlyList<LabStep> Steps { get { lock (gate) return steps.ToList(); } }
+        public IReadOnlyList<LabVm> Vms { get { lock (gate) return vms.ToList(); } }
+        public IReadOnlyList<LabFile> Files { get { lock (gate) return files.ToList(); } }
+        public IReadOnlyList<LabMemslot> Memslots { get { lock (gate) return memslots.Where(s => s.State == LabObjectState.Open).ToList(); } }
+        public IReadOnlyList<LabMapping> Mappings { get { lock (gate) return mappings.Where(m => m.State == LabObjectState.Open).ToList(); } }
+
+        /// <summary>The host for a backend (and simulator profile), created on first use.</summary>
+        public IGmemHost Host(BackendKind kind, string? profile = null)
+        {
+            lock (gate)
+            {
+                ThrowIfDisposed();
+                var key = (kind, profile);
+                if (!hosts.TryGetValue(key, out IGmemHost? host))
+                {
+                    host = factory.Create(kind, profile);
+                    hosts[key] = host;
+                }
+                return host;
+            }
+        }
+
+        public EventLog Events(LabVm vm) => Host(vm.Backend, vm.Profile).Events;
+
+        // ---- lookup ----
+
+        public LabVm FindVm(string id) => Find(vms, id, "VM");
+        public LabFile FindFile(string id) => Find(files, id, "guest_memfd");
+
+        public LabMemslot FindMemslot(string vmId, uint slot)
+        {
+            lock (gate)
+            {
+                return memslots.LastOrDefault(s => s.Vm == vmId && s.Slot == slot && s.State == LabObjectState.Open)
+                    ?? throw new GmemLabException("GmemObjectNotFound", $"VM {vmId} has no memslot {slot} in this session.", $"{vmId}/slot{slot}");
+            }
+        }
+
+        private T Find<T>(List<T> list, string id, string what) where T : LabObject
+        {
+            lock (gate)
+            {
+                return list.FirstOrDefault(o => string.Equals(o.Id, id, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new GmemLabException("GmemObjectNotFound", $"No {what} named '{id}' in this session.", id);
+            }
+        }
+
+        /// <summary>An object handed out by another lab cannot be used here: its descriptors belong to that lab.</summary>
+        private void Own(LabObject o)
+        {
+            if (!ReferenceEquals(o.Lab, this))
+                throw new GmemLabException("GmemForeignObject", $"{o.Id} belongs to another GmemPS session.", o);
+        }
+
+        private void ThrowIfDisposed()
+        {
+            if (disposed) throw new ObjectDisposedException(nameof(GmemLab), "This GmemPS session has been closed.");
+        }
+
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                if (disposed) return;
+                disposed = true;
+                // Mappings first (they pin files), then files (they pin VMs), then VM handles, then hosts.
+                foreach (var m in mappings) m.Handle.Dispose();
+                foreach (var f in files) f.Handle.Dispose();
+                foreach (var v in vms) v.Handle.Dispose();
+                foreach (var h in hosts.Values) h.Dispose();
+            }
+        }
+    }
+}

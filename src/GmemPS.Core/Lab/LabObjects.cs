@@ -1,0 +1,110 @@
+using GmemPS.Contract;
+using GmemPS.Kernel;
+
+namespace GmemPS.Lab
+{
+    public enum LabObjectState
+    {
+        Open,
+        /// <summary>The handle was closed; for a VM the kernel object may live on, pinned by its files.</summary>
+        Closed,
+        /// <summary>A memslot that was deleted.</summary>
+        Deleted,
+    }
+
+    /// <summary>
+    /// Base of the objects a lab hands out. Properties are named like the parameters of the cmdlets that
+    /// consume them (Vm, File, Slot, Gpa, Size, Offset) so pipelines bind by property name.
+    /// </summary>
+    public abstract class LabObject
+    {
+        protected LabObject(GmemLab lab, string id)
+        {
+            Lab = lab;
+            Id = id;
+        }
+
+        internal GmemLab Lab { get; }
+        /// <summary>The lab-wide name: vm0, gmem0, vm0/slot3.</summary>
+        public string Id { get; }
+        public LabObjectState State { get; internal set; } = LabObjectState.Open;
+        public override string ToString() => Id;
+    }
+
+    public sealed class LabVm : LabObject
+    {
+        internal LabVm(GmemLab lab, string id, BackendKind backend, string? profile, IGmemVm handle)
+            : base(lab, id)
+        {
+            Backend = backend;
+            Profile = profile;
+            Handle = handle;
+        }
+
+        public BackendKind Backend { get; }
+        public string? Profile { get; }
+        public ulong Type => Handle.Type;
+        public int Fd => Handle.Fd;
+        internal IGmemVm Handle { get; }
+        /// <summary>The vm this object is, so `$vm | New-GmemFile` and `-Vm vm0` both work.</summary>
+        public string Vm => Id;
+    }
+
+    public sealed class LabFile : LabObject
+    {
+        internal LabFile(GmemLab lab, string id, LabVm vm, IGuestMemfd handle) : base(lab, id)
+        {
+            VmObject = vm;
+            Handle = handle;
+        }
+
+        internal LabVm VmObject { get; }
+        internal IGuestMemfd Handle { get; }
+        public string Vm => VmObject.Id;
+        public string File => Id;
+        public long Size => Handle.Size;
+        public GuestMemfdFlags Flags => Handle.Flags;
+        public int Fd => Handle.Fd;
+        public BackendKind Backend => VmObject.Backend;
+    }
+
+    public sealed class LabMemslot : LabObject
+    {
+        internal LabMemslot(GmemLab lab, LabVm vm, UserMemoryRegion2 region, LabFile? file)
+            : base(lab, $"{vm.Id}/slot{region.Slot}")
+        {
+            VmObject = vm;
+            Region = region;
+            FileObject = file;
+        }
+
+        internal LabVm VmObject { get; }
+        internal LabFile? FileObject { get; }
+        internal UserMemoryRegion2 Region { get; }
+        public string Vm => VmObject.Id;
+        public uint Slot => Region.Slot;
+        public ulong Gpa => Region.GuestPhysAddr;
+        public ulong Size => Region.MemorySize;
+        public string? File => FileObject?.Id;
+        public ulong Offset => Region.GuestMemfdOffset;
+        public MemslotFlags Flags => Region.Flags;
+        public ulong UserspaceAddress => Region.UserspaceAddr;
+    }
+
+    public sealed class LabMapping : LabObject
+    {
+        internal LabMapping(GmemLab lab, string id, LabFile? file, long offset, IHostMapping handle) : base(lab, id)
+        {
+            FileObject = file;
+            Offset = offset;
+            Handle = handle;
+        }
+
+        internal LabFile? FileObject { get; }
+        internal IHostMapping Handle { get; }
+        public string? File => FileObject?.Id;
+        public long Offset { get; }
+        public long Length => Handle.Length;
+        public ulong Address => Handle.Address;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using GmemPS.Kernel;
+
+namespace GmemPS.Lab
+{
+    /// <summary>
+    /// One operation a lab performed, as data: what was asked (object ids, not descriptor numbers, so the
+    /// step replays on another backend) and what came back.
+    /// </summary>
+    public sealed class LabStep
+    {
+        internal LabStep(int index, string kind, IReadOnlyDictionary<string, object?> arguments)
+        {
+            Index = index;
+            Kind = kind;
+            Arguments = arguments;
+        }
+
+        public int Index { get; }
+        /// <summary>CreateVm, CreateFile, SetMemslot, Fallocate, Map, HostRead, GuestRead, CloseFile, …</summary>
+        public string Kind { get; }
+        public IReadOnlyDictionary<string, object?> Arguments { get; }
+        /// <summary>Errno.None when the operation succeeded.</summary>
+        public Errno Errno { get; internal set; }
+        /// <summary>The rule a failure broke (the simulator names one; the kernel's errno may name several).</summary>
+        public string? RuleId { get; internal set; }
+        /// <summary>What came back: a new object's id, the data read, a guest exit.</summary>
+        public object? Result { get; internal set; }
+
+        public bool Succeeded => Errno == Errno.None;
+
+        public override string ToString() =>
+            $"{Index}: {Kind} -> {(Succeeded ? Result?.ToString() ?? "ok" : Errno.ToString())}";
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using GmemPS.Kernel;
+
+namespace GmemPS.Simulator
+{
+    /// <summary>
+    /// What the simulated kernel supports. <see cref="ThisHost"/> is the machine the project measured
+    /// (shared/kernel-facts.md): Linux 6.18, default VM type only, no memory attributes.
+    /// </summary>
+    public sealed record SimulatorProfile
+    {
+        /// <summary>Bit n set: VM type n can be created (KVM_CAP_VM_TYPES).</summary>
+        public ulong VmTypes { get; init; } = 1UL << (int)VmType.Default;
+        /// <summary>KVM_CAP_MEMORY_ATTRIBUTES on /dev/kvm; 0 means the ioctl does not exist (ENOTTY).</summary>
+        public MemoryAttributes MemoryAttributes { get; init; }
+        /// <summary>KVM_CAP_GUEST_MEMFD_FLAGS on /dev/kvm.</summary>
+        public GuestMemfdFlags GuestMemfdFlags { get; init; } = GuestMemfdFlags.Mmap | GuestMemfdFlags.InitShared;
+        /// <summary>KVM_CAP_MEMORY_FAULT_INFO.</summary>
+        public bool MemoryFaultInfo { get; init; } = true;
+        /// <summary>Linux 6.18.0 accepted dropping GUEST_MEMFD from an existing slot; 6.19 and patched stables refuse.</summary>
+        public bool AcceptGuestMemfdToggle { get; init; }
+        public string Name { get; init; } = "ThisHost";
+
+        public static readonly SimulatorProfile ThisHost = new SimulatorProfile();
+
+        /// <summary>A host with KVM_X86_SW_PROTECTED_VM and KVM_MEMORY_ATTRIBUTE_PRIVATE (a CONFIG_KVM_SW_PROTECTED_VM kernel).</summary>
+        public static readonly SimulatorProfile SwProtected = new SimulatorProfile
+        {
+            Name = "SwProtected",
+            VmTypes = (1UL << (int)VmType.Default) | (1UL << (int)VmType.SwProtected),
+            MemoryAttributes = MemoryAttributes.Private,
+        };
+
+        public static IReadOnlyList<SimulatorProfile> All { get; } = new[] { ThisHost, SwProtected };
+
+        public static SimulatorProfile Named(string? name)
+        {
+            if (string.IsNullOrEmpty(name)) return ThisHost;
+            foreach (var p in All)
+                if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p;
+            throw new ArgumentException($"No simulator profile '{name}'. Known: {string.Join(", ", Array.ConvertAll(new List<SimulatorProfile>(All).ToArray(), p => p.Name))}.", nameof(name));
+        }
+    }
+}
