@@ -92,6 +92,7 @@ namespace GmemPS.Lab
             {
                 Own(vm);
                 vm.Handle.SetMemoryAttributes(request);
+                TrackAttributes(vm, request);
                 return true;
             }, _ => null);
 
@@ -126,6 +127,22 @@ namespace GmemPS.Lab
                 mapping.Handle.Write(offset, data);
                 return true;
             }, _ => null);
+
+        /// <summary>Reads file bytes on the host through a lab-managed MAP_SHARED mapping of the whole file.</summary>
+        public byte[] HostRead(LabFile file, long offset, int count) => HostRead(HostView(file), offset, count);
+
+        /// <summary>Writes file bytes on the host through a lab-managed MAP_SHARED mapping of the whole file.</summary>
+        public void HostWrite(LabFile file, long offset, byte[] data) => HostWrite(HostView(file), offset, data);
+
+        private LabMapping HostView(LabFile file)
+        {
+            lock (gate)
+            {
+                if (file.HostView == null || file.HostView.State != LabObjectState.Open)
+                    file.HostView = Map(file, new MapRequest(0, file.Size));
+                return file.HostView;
+            }
+        }
 
         public void Unmap(LabMapping mapping) =>
             Record("Unmap", Args(("Mapping", mapping.Id)), () =>

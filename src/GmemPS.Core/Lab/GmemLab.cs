@@ -63,7 +63,7 @@ namespace GmemPS.Lab
         {
             lock (gate)
             {
-                return memslots.LastOrDefault(s => s.Vm == vmId && s.Slot == slot && s.State == LabObjectState.Open)
+                return memslots.LastOrDefault(s => s.Vm.Id == vmId && s.Slot == slot && s.State == LabObjectState.Open)
                     ?? throw new GmemLabException("GmemObjectNotFound", $"VM {vmId} has no memslot {slot} in this session.", $"{vmId}/slot{slot}");
             }
         }

@@ -46,8 +46,8 @@ namespace GmemPS.Lab
         public ulong Type => Handle.Type;
         public int Fd => Handle.Fd;
         internal IGmemVm Handle { get; }
-        /// <summary>The vm this object is, so `$vm | New-GmemFile` and `-Vm vm0` both work.</summary>
-        public string Vm => Id;
+        /// <summary>Itself, so a VM binds to -Vm by property name like files and slots do.</summary>
+        public LabVm Vm => this;
     }
 
     public sealed class LabFile : LabObject
@@ -60,8 +60,10 @@ namespace GmemPS.Lab
 
         internal LabVm VmObject { get; }
         internal IGuestMemfd Handle { get; }
-        public string Vm => VmObject.Id;
-        public string File => Id;
+        /// <summary>The lab-managed mapping host reads and writes go through (created on first use).</summary>
+        internal LabMapping? HostView { get; set; }
+        public LabVm Vm => VmObject;
+        public LabFile File => this;
         public long Size => Handle.Size;
         public GuestMemfdFlags Flags => Handle.Flags;
         public int Fd => Handle.Fd;
@@ -81,11 +83,11 @@ namespace GmemPS.Lab
         internal LabVm VmObject { get; }
         internal LabFile? FileObject { get; }
         internal UserMemoryRegion2 Region { get; }
-        public string Vm => VmObject.Id;
+        public LabVm Vm => VmObject;
         public uint Slot => Region.Slot;
         public ulong Gpa => Region.GuestPhysAddr;
         public ulong Size => Region.MemorySize;
-        public string? File => FileObject?.Id;
+        public LabFile? File => FileObject;
         public ulong Offset => Region.GuestMemfdOffset;
         public MemslotFlags Flags => Region.Flags;
         public ulong UserspaceAddress => Region.UserspaceAddr;
@@ -102,7 +104,7 @@ namespace GmemPS.Lab
 
         internal LabFile? FileObject { get; }
         internal IHostMapping Handle { get; }
-        public string? File => FileObject?.Id;
+        public LabFile? File => FileObject;
         public long Offset { get; }
         public long Length => Handle.Length;
         public ulong Address => Handle.Address;
