@@ -1,0 +1,82 @@
+using System;
+using GmemPS.Contract;
+using GmemPS.Kernel;
+using GmemPS.Kvm.Handles;
+using GmemPS.Kvm.HostAccess;
+
+namespace GmemPS.Kvm
+{
+    /// <summary>
+    /// A host mapping. Its bytes are never dereferenced from managed code: a guest_memfd page that is not
+    /// shared (no INIT_SHARED, or past EOF) raises SIGBUS on a direct load, which would kill the process.
+    /// Reads and writes go through <see cref="IFaultSafeMemory"/>, which turns that fault into an errno.
+    /// </summary>
+    public sealed class KvmMapping : IHostMapping
+    {
+        private readonly MappingHandle mapping;
+        private readonly IFaultSafeMemory memory;
+        private readonly string what;
+
+        internal KvmMapping(MappingHandle mapping, IFaultSafeMemory memory, string what)
+        {
+            this.mapping = mapping;
+            this.memory = memory;
+            this.what = what;
+            Address = (ulong)mapping.DangerousGetHandle().ToInt64();
+        }
+
+        public ulong Address { get; }
+        public long Length => mapping.Length;
+        public bool IsUnmapped => mapping.IsClosed;
+
+        public byte[] Read(long offset, int count)
+        {
+            CheckRange(offset, count);
+            var data = new byte[count];
+            Errno errno = memory.Read(Address + (ulong)offset, data, count);
+            if (errno != Errno.None) throw Refused(errno, $"read {count} bytes at offset {Hex.Signed(offset)}");
+            return data;
+        }
+
+        public void Write(long offset, byte[] data)
+        {
+            if (data == null) throw new ArgumentNullException(nameof(data));
+            CheckRange(offset, data.Length);
+            Errno errno = memory.Write(Address + (ulong)offset, data, data.Length);
+            if (errno != Errno.None) throw Refused(errno, $"write {data.Length} bytes at offset {Hex.Signed(offset)}");
+        }
+
+        /// <summary>munmap(2). Unmapping twice is refused: the range may already belong to another mapping.</summary>
+        public void Unmap()
+        {
+            ThrowIfUnmapped("munmap");
+            mapping.Dispose();
+        }
+
+        public void Dispose() => mapping.Dispose();
+
+        /// <summary>Out-of-range offsets are a caller's mistake, not a kernel rule: they never reach the kernel.</summary>
+        private void CheckRange(long offset, int count)
+        {
+            if (offset < 0 || offset > Length) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset must lie within the mapping's {Length} bytes");
+            if (count < 0 || count > Length - offset) throw new ArgumentOutOfRangeException(nameof(count), count, $"offset + count must lie within the mapping's {Length} bytes");
+            ThrowIfUnmapped("access");
+        }
+
+        private void ThrowIfUnmapped(string action)
+        {
+            if (mapping.IsClosed) throw new GmemException(KernelOperation.HostAccess, KernelRules.HostAccessUnmapped, this, $"{action} after munmap");
+        }
+
+        /// <summary>EIO (/proc/self/mem) and EFAULT (process_vm_*) both mean: the fault handler refused the page.</summary>
+        private GmemException Refused(Errno errno, string detail)
+        {
+            KernelRule rule = errno == Errno.EIO || errno == Errno.EFAULT
+                ? KernelRules.HostAccessNotShared
+                : KernelRules.Explain(KernelOperation.HostAccess, errno);
+            return new GmemException(KernelOperation.HostAccess, rule, this, $"{detail}; the kernel answered {errno}");
+        }
+
+        public override string ToString() => $"{what} at {Hex.Address(Address)}, {Hex.Size((ulong)Length)}";
+    }
+}
