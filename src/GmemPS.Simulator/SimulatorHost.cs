@@ -2,19 +2,50 @@ using System;
 using GmemPS.Contract;
 using GmemPS.Events;
 using GmemPS.Kernel;
+using GmemPS.Simulator.Handles;
 
 namespace GmemPS.Simulator
 {
+    /// <summary>The simulated /dev/kvm of one simulated process.</summary>
     public sealed class SimulatorHost : IGmemHost
     {
-        public SimulatorHost(SimulatorProfile? profile = null) { Profile = profile ?? SimulatorProfile.ThisHost; }
+        public SimulatorHost(SimulatorProfile? profile = null)
+        {
+            Profile = profile ?? SimulatorProfile.ThisHost;
+            Kernel = new SimKernel(Profile);
+        }
+
         public SimulatorProfile Profile { get; }
+        internal SimKernel Kernel { get; }
         public string BackendName => "Simulator";
-        public int Fd => 3;
-        public EventLog Events { get; } = new EventLog();
-        public long CheckExtension(Capability capability) => throw new NotImplementedException();
-        public IGmemVm CreateVm(ulong type) => throw new NotImplementedException();
-        public IHostMapping MapAnonymous(long length) => throw new NotImplementedException();
+        public int Fd => SimKernel.KvmDeviceFd;
+        public EventLog Events => Kernel.Events;
+
+        public long CheckExtension(Capability capability)
+        {
+            lock (Kernel.Gate) return Kernel.CheckExtension(capability, null);
+        }
+
+        public IGmemVm CreateVm(ulong type)
+        {
+            lock (Kernel.Gate)
+            {
+                var (kvm, fd) = Kernel.CreateVm(type);
+                return new SimVmHandle(Kernel, kvm, fd);
+            }
+        }
+
+        public IHostMapping MapAnonymous(long length)
+        {
+            lock (Kernel.Gate) return new SimMapping(Kernel, Kernel.MapAnonymous(length));
+        }
+
+        /// <summary>Checks every invariant of the model; throws InvalidOperationException naming the first broken one.</summary>
+        public void CheckInvariants()
+        {
+            lock (Kernel.Gate) SimInvariants.Check(Kernel);
+        }
+
         public void Dispose() { }
     }
 }

@@ -1,0 +1,48 @@
+using System;
+using GmemPS.Contract;
+
+namespace GmemPS.Simulator.Handles
+{
+    internal sealed class SimMapping : IHostMapping
+    {
+        private readonly SimKernel kernel;
+        private readonly SimMappingState state;
+
+        public SimMapping(SimKernel kernel, SimMappingState state)
+        {
+            this.kernel = kernel;
+            this.state = state;
+        }
+
+        public ulong Address => state.Address;
+        public long Length => state.Length;
+        public bool IsUnmapped => state.Unmapped;
+
+        public byte[] Read(long offset, int count)
+        {
+            CheckRange(offset, count);
+            var buffer = new byte[count];
+            lock (kernel.Gate) kernel.HostAccess(state, offset, buffer, 0, count, write: false);
+            return buffer;
+        }
+
+        public void Write(long offset, byte[] data)
+        {
+            CheckRange(offset, data.Length);
+            lock (kernel.Gate) kernel.HostAccess(state, offset, data, 0, data.Length, write: true);
+        }
+
+        private void CheckRange(long offset, int count)
+        {
+            if (offset < 0 || count < 0 || offset + count > state.Length)
+                throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, {offset + count}) is outside the {state.Length}-byte mapping.");
+        }
+
+        public void Unmap()
+        {
+            lock (kernel.Gate) kernel.Unmap(state);
+        }
+
+        public void Dispose() => Unmap();
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using GmemPS.Kernel;
+using GmemPS.Simulator.Ranges;
+
+namespace GmemPS.Simulator.Objects
+{
+    /// <summary>
+    /// The guest_memfd inode: its size, flags and page cache. Pages are tracked as ranges (allocated or not);
+    /// contents exist only for pages someone wrote — every other page reads as zero, as a fresh page does.
+    /// </summary>
+    internal sealed class SimGmemInode
+    {
+        private static readonly object Present = new object();
+        private readonly IntervalMap<object> allocated = new IntervalMap<object>();
+        private readonly Dictionary<ulong, byte[]> contents = new Dictionary<ulong, byte[]>();
+
+        public SimGmemInode(long number, ulong size, GuestMemfdFlags flags)
+        {
+            Number = number;
+            Size = size;
+            Flags = flags;
+        }
+
+        public long Number { get; }
+        public ulong Size { get; }
+        public GuestMemfdFlags Flags { get; }
+        public ulong Pages => Size >> KvmLimits.PageShift;
+        public bool Mmapable => (Flags & GuestMemfdFlags.Mmap) != 0;
+        public bool InitShared => (Flags & GuestMemfdFlags.InitShared) != 0;
+
+        public IReadOnlyList<Interval<object>> AllocatedRanges => allocated.All;
+        public ulong AllocatedPages(ulong start, ulong end) => allocated.Covered(start, end);
+        public int WrittenPages => contents.Count;
+
+        /// <summary>Adds [start, end) to the page cache; returns how many pages were new.</summary>
+        public ulong Allocate(ulong start, ulong end)
+        {
+            ulong before = allocated.Covered(start, end);
+            allocated.Set(start, end, Present);
+            return end - start - before;
+        }
+
+        /// <summary>truncate_inode_pages_range: drops [start, end) and its data; returns pages freed.</summary>
+        public ulong Truncate(ulong start, ulong end)
+        {
+            end = Math.Min(end, Pages);
+            if (start >= end) return 0;
+            ulong freed = allocated.Covered(start, end);
+            allocated.Clear(start, end);
+            if (end - start < (ulong)contents.Count)
+            {
+                for (ulong page = start; page < end; page++) contents.Remove(page);
+            }
+            else
+            {
+                var doomed = new List<ulong>();
+                foreach (ulong page in contents.Keys) if (page >= start && page < end) doomed.Add(page);
+                foreach (ulong page in doomed) contents.Remove(page);
+            }
+            return freed;
+        }
+
+        /// <summary>Copies out of one page (allocating it, as a fault would); returns whether the page was new.</summary>
+        public bool Read(ulong page, int offsetInPage, byte[] destination, int destinationOffset, int count)
+        {
+            bool isNew = Allocate(page, page + 1) > 0;
+            if (contents.TryGetValue(page, out byte[]? data)) Buffer.BlockCopy(data, offsetInPage, destination, destinationOffset, count);
+            else Array.Clear(destination, destinationOffset, count);
+            return isNew;
+        }
+
+        public bool Write(ulong page, int offsetInPage, byte[] source, int sourceOffset, int count)
+        {
+            bool isNew = Allocate(page, page + 1) > 0;
+            if (!contents.TryGetValue(page, out byte[]? data)) contents[page] = data = new byte[KvmLimits.PageSize];
+            Buffer.BlockCopy(source, sourceOffset, data, offsetInPage, count);
+            return isNew;
+        }
+    }
+}

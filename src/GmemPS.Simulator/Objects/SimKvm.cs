@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+using GmemPS.Kernel;
+using GmemPS.Simulator.Ranges;
+
+namespace GmemPS.Simulator.Objects
+{
+    /// <summary>
+    /// struct kvm: memslots per address space, per-gfn memory attributes, and users_count. The VM fd holds
+    /// one reference and every guest_memfd file another (§3); at zero the VM is destroyed.
+    /// </summary>
+    internal sealed class SimKvm
+    {
+        /// <summary>x86 has two address spaces (normal and SMM); slot &gt;&gt; 16 picks one.</summary>
+        public const int AddressSpaces = 2;
+
+        public SimKvm(int id, ulong type)
+        {
+            Id = id;
+            Type = type;
+            for (int i = 0; i < AddressSpaces; i++) GfnSpace[i] = new IntervalMap<SimMemslot>(ReferenceEqualityComparer<SimMemslot>.Instance);
+        }
+
+        public int Id { get; }
+        public ulong Type { get; }
+        public int UsersCount { get; set; } = 1;
+        public bool Destroyed { get; set; }
+
+        /// <summary>Slots by (address space &lt;&lt; 16 | id).</summary>
+        public Dictionary<uint, SimMemslot> Slots { get; } = new Dictionary<uint, SimMemslot>();
+        /// <summary>Per address space: gfn → slot, for overlap checks and guest faults.</summary>
+        public IntervalMap<SimMemslot>[] GfnSpace { get; } = new IntervalMap<SimMemslot>[AddressSpaces];
+        /// <summary>kvm-&gt;mem_attr_array: gfn → attributes (absent = 0, shared).</summary>
+        public IntervalMap<MemoryAttributes> Attributes { get; } = new IntervalMap<MemoryAttributes>();
+
+        /// <summary>kvm_arch_has_private_mem: SW_PROTECTED, SNP and TDX VMs.</summary>
+        public bool HasPrivateMemory => Type == (ulong)VmType.SwProtected || Type == (ulong)VmType.Snp || Type == (ulong)VmType.Tdx;
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Linq;
+using GmemPS.Simulator.Objects;
+
+namespace GmemPS.Simulator
+{
+    /// <summary>
+    /// The model's invariants, checked after every step by the tests: bindings and slots agree 1:1, gpa
+    /// ranges never overlap, reference counts equal the references that exist, and nothing of a destroyed
+    /// VM or released file is reachable.
+    /// </summary>
+    internal static class SimInvariants
+    {
+        public static void Check(SimKernel kernel)
+        {
+            foreach (var kvm in kernel.LiveVms) CheckVm(kernel, kvm);
+            foreach (var file in kernel.LiveFiles) CheckFile(kernel, file);
+            foreach (var target in kernel.Descriptors.Values)
+            {
+                if (target is SimKvm k && k.Destroyed) Fail($"a descriptor still refers to destroyed vm {k.Id}");
+                if (target is SimGmemFile f && f.Released) Fail($"a descriptor still refers to released inode {f.Inode.Number}");
+            }
+        }
+
+        private static void CheckVm(SimKernel kernel, SimKvm kvm)
+        {
+            if (kvm.Destroyed) Fail($"vm {kvm.Id} is destroyed but still listed");
+            int fds = kernel.Descriptors.Values.Count(t => ReferenceEquals(t, kvm));
+            int files = kernel.LiveFiles.Count(f => f.Kvm == kvm);
+            if (kvm.UsersCount != fds + files)
+                Fail($"vm {kvm.Id}: users_count {kvm.UsersCount} but {fds} VM fd(s) and {files} live file(s) hold it");
+            for (int space = 0; space < SimKvm.AddressSpaces; space++)
+            {
+                var ranges = kvm.GfnSpace[space].All;
+                for (int i = 1; i < ranges.Count; i++)
+                    if (ranges[i - 1].End > ranges[i].Start) Fail($"vm {kvm.Id}: gfn ranges overlap in address space {space}");
+                foreach (var r in ranges)
+                {
+                    var slot = r.Value;
+                    if (r.Start != slot.BaseGfn || r.End != slot.EndGfn) Fail($"vm {kvm.Id} slot {slot.Id}: gfn map disagrees with the slot");
+                    if (!kvm.Slots.TryGetValue(((uint)space << 16) | (uint)slot.Id, out var listed) || !ReferenceEquals(listed, slot))
+                        Fail($"vm {kvm.Id} slot {slot.Id}: in the gfn map but not in the slot table");
+                }
+            }
+            if (kvm.Slots.Count != kvm.GfnSpace.Sum(s => s.Count)) Fail($"vm {kvm.Id}: slot table and gfn map differ in size");
+            foreach (var slot in kvm.Slots.Values)
+            {
+                var file = slot.GmemFile;
+                if (file == null) continue;
+                if (!slot.IsGmem) Fail($"vm {kvm.Id} slot {slot.Id}: bound to a file without the GUEST_MEMFD flag");
+                if (file.Released) Fail($"vm {kvm.Id} slot {slot.Id}: points at released inode {file.Inode.Number}");
+                if (file.Kvm != kvm) Fail($"vm {kvm.Id} slot {slot.Id}: bound to a file of vm {file.Kvm.Id}");
+                var bound = file.Bindings.Overlapping(slot.PageOffset, slot.PageOffset + slot.Pages);
+                if (bound.Count != 1 || !ReferenceEquals(bound[0].Value, slot) || bound[0].Start != slot.PageOffset || bound[0].Length != slot.Pages)
+                    Fail($"vm {kvm.Id} slot {slot.Id}: the file's bindings do not hold exactly its page range");
+            }
+        }
+
+        private static void CheckFile(SimKernel kernel, SimGmemFile file)
+        {
+            if (file.Released) Fail($"inode {file.Inode.Number} is released but still listed");
+            if (file.Kvm.Destroyed) Fail($"inode {file.Inode.Number} is live but its vm {file.Kvm.Id} was destroyed");
+            if (file.References <= 0) Fail($"inode {file.Inode.Number}: live with f_count {file.References}");
+            int fds = kernel.Descriptors.Values.Count(t => ReferenceEquals(t, file));
+            if (fds > 1) Fail($"inode {file.Inode.Number}: {fds} descriptors");
+            foreach (var b in file.Bindings.All)
+            {
+                var slot = b.Value;
+                if (!ReferenceEquals(slot.GmemFile, file)) Fail($"inode {file.Inode.Number}: binding to slot {slot.Id} that does not point back");
+                if (b.End > file.Inode.Pages) Fail($"inode {file.Inode.Number}: binding past the end of the file");
+                if (!file.Kvm.Slots.Values.Contains(slot)) Fail($"inode {file.Inode.Number}: bound to slot {slot.Id} that its vm no longer has");
+            }
+        }
+
+        private static void Fail(string message) => throw new InvalidOperationException("Simulator invariant broken: " + message);
+    }
+}

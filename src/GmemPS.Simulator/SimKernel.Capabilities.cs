@@ -1,0 +1,46 @@
+using GmemPS.Kernel;
+using GmemPS.Simulator.Objects;
+
+namespace GmemPS.Simulator
+{
+    // KVM_CHECK_EXTENSION (§2.8): /dev/kvm answers with kvm = NULL, a VM fd for its own type.
+    internal sealed partial class SimKernel
+    {
+        public long CheckExtension(Capability capability, SimKvm? kvm)
+        {
+            switch (capability)
+            {
+                case Capability.UserMemory2:
+                case Capability.GuestMemfd:
+                case Capability.ReadonlyMem:
+                    return 1;
+                case Capability.MemoryFaultInfo:
+                    return Profile.MemoryFaultInfo ? 1 : 0;
+                case Capability.NrMemslots:
+                    return KvmLimits.UserMemSlots;
+                case Capability.MultiAddressSpace:
+                    return SimKvm.AddressSpaces;
+                case Capability.VmTypes:
+                    return (long)Profile.VmTypes;
+                case Capability.GuestMemfdFlags:
+                    return (long)SupportedGmemFlags(kvm);
+                case Capability.MemoryAttributes:
+                    return (long)SupportedAttributes(kvm);
+                default:
+                    return 0;
+            }
+        }
+
+        /// <summary>kvm_gmem_get_supported_flags: MMAP always; INIT_SHARED unless the VM has private memory (x86).</summary>
+        private GuestMemfdFlags SupportedGmemFlags(SimKvm? kvm)
+        {
+            var flags = Profile.GuestMemfdFlags;
+            if (kvm != null && kvm.HasPrivateMemory) flags &= ~GuestMemfdFlags.InitShared;
+            return flags;
+        }
+
+        /// <summary>kvm_supported_mem_attributes: PRIVATE when !kvm or the VM has private memory.</summary>
+        private MemoryAttributes SupportedAttributes(SimKvm? kvm) =>
+            kvm == null || kvm.HasPrivateMemory ? Profile.MemoryAttributes : MemoryAttributes.None;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Linq;
+using GmemPS.Events;
+using GmemPS.Kernel;
+using GmemPS.Simulator.Objects;
+
+namespace GmemPS.Simulator
+{
+    // Who pins whom (§3): the VM fd and each guest_memfd file hold a reference on the VM; the fd and each
+    // mapping hold a reference on the file; memslots hold none on the file.
+    internal sealed partial class SimKernel
+    {
+        public (SimKvm Kvm, int Fd) CreateVm(ulong type)
+        {
+            if (type >= 64 || (Profile.VmTypes & (1UL << (int)type)) == 0)
+                throw Refuse(KernelOperation.CreateVm, KernelRules.VmTypeUnsupported, $"type {type}",
+                    $"type {type}; KVM_CAP_VM_TYPES is 0x{Profile.VmTypes:x}");
+            var kvm = new SimKvm(nextVmId++, type);
+            liveVms.Add(kvm);
+            int fd = InstallDescriptor(kvm);
+            Emit(new VmCreated(kvm.Id, type));
+            return (kvm, fd);
+        }
+
+        public void CloseDescriptor(int fd)
+        {
+            if (!descriptors.TryGetValue(fd, out object? target))
+                throw GmemException.Closed(KernelOperation.Close, $"descriptor {fd}");
+            descriptors.Remove(fd);
+            switch (target)
+            {
+                case SimKvm kvm:
+                    PutKvm(kvm);
+                    break;
+                case SimGmemFile file:
+                    PutFile(file);
+                    break;
+            }
+        }
+
+        /// <summary>kvm_put_kvm: the last reference destroys the VM and frees its memslots.</summary>
+        private void PutKvm(SimKvm kvm)
+        {
+            if (--kvm.UsersCount > 0) return;
+            foreach (var slot in kvm.Slots.Values.ToList())
+                Unbind(slot); // a no-op by now: every file of this VM was released first
+            kvm.Slots.Clear();
+            foreach (var space in kvm.GfnSpace) space.Clear(0, ulong.MaxValue);
+            kvm.Attributes.Clear(0, ulong.MaxValue);
+            kvm.Destroyed = true;
+            liveVms.Remove(kvm);
+            Emit(new VmDestroyed(kvm.Id));
+        }
+
+        /// <summary>fput: the last reference runs kvm_gmem_release.</summary>
+        private void PutFile(SimGmemFile file)
+        {
+            if (--file.References > 0) return;
+            ReleaseFile(file);
+        }
+
+        /// <summary>
+        /// kvm_gmem_release: every bound slot loses its file (slot->gmem.file = NULL) and has its whole
+        /// range zapped; the slots themselves stay until userspace deletes them. Then the inode (and its
+        /// memory) goes, and the VM reference drops.
+        /// </summary>
+        private void ReleaseFile(SimGmemFile file)
+        {
+            var bound = file.Bindings.All.Select(b => b.Value).Distinct().ToList();
+            foreach (var slot in bound)
+            {
+                slot.GmemFile = null;
+                Emit(new Invalidated(file.Kvm.Id, slot.Id, slot.BaseGfn, slot.EndGfn, InvalidationCause.FileRelease));
+            }
+            file.Bindings.Clear(0, ulong.MaxValue);
+            file.Released = true;
+            ulong freed = file.Inode.Truncate(0, file.Inode.Pages);
+            liveFiles.Remove(file);
+            Emit(new FileReleased(file.Kvm.Id, file.Inode.Number, bound.Count));
+            if (freed > 0) Emit(new PagesFreed(file.Inode.Number, 0, file.Inode.Pages, freed));
+            PutKvm(file.Kvm);
+        }
+
+        /// <summary>kvm_gmem_unbind: clears the slot's bindings if its file is still there.</summary>
+        private static void Unbind(SimMemslot slot)
+        {
+            var file = slot.GmemFile;
+            if (file == null) return;
+            file.Bindings.Clear(slot.PageOffset, slot.PageOffset + slot.Pages);
+            slot.GmemFile = null;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using GmemPS.Events;
+using GmemPS.Kernel;
+using GmemPS.Simulator.Objects;
+
+namespace GmemPS.Simulator
+{
+    // KVM_SET_USER_MEMORY_REGION2 (§2.2, §2.3). The checks run in the kernel's order: kvm_vm_ioctl_set_memory_region,
+    // check_memory_region_flags, kvm_set_memory_region, kvm_check_memslot_overlap, then kvm_gmem_bind.
+    internal sealed partial class SimKernel
+    {
+        /// <summary>x86-64 TASK_SIZE_MAX with 4-level paging: the end of user address space for access_ok.</summary>
+        private const ulong UserAddressLimit = 0x7ffffffff000UL;
+
+        public void SetUserMemoryRegion2(SimKvm kvm, UserMemoryRegion2 r)
+        {
+            var op = KernelOperation.SetUserMemoryRegion2;
+            int id = (ushort)r.Slot;
+            int addressSpace = (int)(r.Slot >> 16);
+            ulong page = (ulong)KvmLimits.PageSize;
+            bool gmem = (r.Flags & MemslotFlags.GuestMemfd) != 0;
+
+            if (id >= KvmLimits.UserMemSlots)
+                throw Refuse(op, KernelRules.SlotIdOutOfRange, r, $"slot id {id} >= {KvmLimits.UserMemSlots}");
+            var valid = MemslotFlags.LogDirtyPages | MemslotFlags.GuestMemfd;
+            if (gmem) valid &= ~MemslotFlags.LogDirtyPages;
+            if (!gmem && !kvm.HasPrivateMemory) valid |= MemslotFlags.ReadOnly;
+            if ((r.Flags & ~valid) != 0)
+                throw Refuse(op, KernelRules.MemslotFlagsInvalid, r, $"flags 0x{(uint)r.Flags:x}, valid here 0x{(uint)valid:x}");
+            if (r.MemorySize % page != 0)
+                throw Refuse(op, KernelRules.MemslotSizeUnaligned, r, $"memory_size {Hex.Address(r.MemorySize)}");
+            if (r.GuestPhysAddr % page != 0)
+                throw Refuse(op, KernelRules.MemslotGpaUnaligned, r, $"guest_phys_addr {Hex.Address(r.GuestPhysAddr)}");
+            if (r.UserspaceAddr % page != 0 || r.UserspaceAddr + r.MemorySize < r.UserspaceAddr
+                || r.UserspaceAddr + r.MemorySize > UserAddressLimit)
+                throw Refuse(op, KernelRules.MemslotUserspaceAddrInvalid, r, $"userspace_addr {Hex.Address(r.UserspaceAddr)}");
+            if (gmem && (r.GuestMemfdOffset % page != 0 || r.GuestMemfdOffset + r.MemorySize < r.GuestMemfdOffset))
+                throw Refuse(op, KernelRules.MemslotGmemOffsetInvalid, r, $"guest_memfd_offset {Hex.Address(r.GuestMemfdOffset)}");
+            if (addressSpace >= SimKvm.AddressSpaces)
+                throw Refuse(op, KernelRules.SlotIdOutOfRange, r, $"address space {addressSpace} >= {SimKvm.AddressSpaces}");
+            if (r.GuestPhysAddr + r.MemorySize < r.GuestPhysAddr)
+                throw Refuse(op, KernelRules.MemslotGpaOverflow, r, $"{Hex.Address(r.GuestPhysAddr)} + {Hex.Address(r.MemorySize)}");
+            ulong pages = r.MemorySize >> KvmLimits.PageShift;
+            if (pages > KvmLimits.MaxPagesPerSlot)
+                throw Refuse(op, KernelRules.MemslotTooLarge, r, $"{pages} pages");
+
+            kvm.Slots.TryGetValue(r.Slot, out SimMemslot? old);
+            if (r.IsDelete)
+            {
+                if (old == null)
+                    throw Refuse(op, KernelRules.MemslotDeleteMissing, r, $"slot {r.Slot} is empty");
+                DeleteSlot(kvm, old);
+                return;
+            }
+
+            ulong baseGfn = r.GuestPhysAddr >> KvmLimits.PageShift;
+            if (old != null)
+            {
+                ModifySlot(kvm, old, r, baseGfn, pages);
+                return;
+            }
+
+            var space = kvm.GfnSpace[addressSpace];
+            if (space.Overlaps(baseGfn, baseGfn + pages))
+            {
+                var other = space.Overlapping(baseGfn, baseGfn + pages)[0].Value;
+                throw Refuse(op, KernelRules.MemslotGpaOverlap, r,
+                    $"gpa [{Hex.Address(r.GuestPhysAddr)}, {Hex.Address(r.GuestPhysAddr + r.MemorySize)}) meets slot {other.Id} at gpa {Hex.Address(other.BaseGfn << KvmLimits.PageShift)}");
+            }
+
+            var slot = new SimMemslot(addressSpace, id, r.Flags, baseGfn, pages, r.UserspaceAddr);
+            SimGmemFile? file = gmem ? CheckBind(kvm, r, pages) : null;
+            // Commit: nothing above changed any state.
+            if (file != null)
+            {
+                slot.GmemFile = file;
+                slot.PageOffset = r.GuestMemfdOffset >> KvmLimits.PageShift;
+                slot.GmemOnly = file.Inode.Mmapable;
+                file.Bindings.Set(slot.PageOffset, slot.PageOffset + pages, slot);
+            }
+            kvm.Slots[r.Slot] = slot;
+            space.Set(baseGfn, baseGfn + pages, slot);
+            Emit(new SlotCreated(kvm.Id, (int)r.Slot, baseGfn, pages, file?.Inode.Number ?? -1, slot.PageOffset));
+        }
+
+        /// <summary>kvm_gmem_bind's checks; returns the file to bind.</summary>
+        private SimGmemFile CheckBind(SimKvm kvm, UserMemoryRegion2 r, ulong pages)
+        {
+            var op = KernelOperation.SetUserMemoryRegion2;
+            if (!descriptors.TryGetValue((int)r.GuestMemfd, out object? target) || (int)r.GuestMemfd < 0)
+                throw Refuse(op, KernelRules.GmemFdNotOpen, r, $"descriptor {(int)r.GuestMemfd} is not open");
+            if (!(target is SimGmemFile file))
+                throw Refuse(op, KernelRules.GmemFdNotGuestMemfd, r, $"descriptor {r.GuestMemfd} is {DescribeTarget(target)}");
+            if (file.Kvm != kvm)
+                throw Refuse(op, KernelRules.GmemFdOtherVm, r, $"it belongs to vm {file.Kvm.Id}, not vm {kvm.Id}");
+            ulong start = r.GuestMemfdOffset >> KvmLimits.PageShift;
+            if ((long)r.GuestMemfdOffset < 0 || r.GuestMemfdOffset + r.MemorySize > file.Inode.Size)
+                throw Refuse(op, KernelRules.GmemRangeOutsideFile, r,
+                    $"offset {Hex.Address(r.GuestMemfdOffset)} + size {Hex.Address(r.MemorySize)} > file size {Hex.Address(file.Inode.Size)}");
+            if (file.Bindings.Overlaps(start, start + pages))
+            {
+                var other = file.Bindings.Overlapping(start, start + pages)[0].Value;
+                throw Refuse(op, KernelRules.GmemRangeAlreadyBound, r, $"file pages overlap those of slot {other.Id}");
+            }
+            return file;
+        }
+
+        private static string DescribeTarget(object target) => target switch
+        {
+            SimKvm kvm => $"the fd of vm {kvm.Id}",
+            _ when ReferenceEquals(target, KvmDevice) => "/dev/kvm",
+            _ => target.GetType().Name,
+        };
+
+        /// <summary>An existing slot: guest_memfd slots are immutable; others may move or change LOG_DIRTY_PAGES.</summary>
+        private void ModifySlot(SimKvm kvm, SimMemslot old, UserMemoryRegion2 r, ulong baseGfn, ulong pages)
+        {
+            var op = KernelOperation.SetUserMemoryRegion2;
+            if ((r.Flags & MemslotFlags.GuestMemfd) != 0)
+                throw Refuse(op, KernelRules.MemslotGmemImmutable, r, $"slot {r.Slot} is bound to a guest_memfd");
+            if (r.UserspaceAddr != old.UserspaceAddr || pages != old.Pages || ((r.Flags ^ old.Flags) & MemslotFlags.ReadOnly) != 0)
+                throw Refuse(op, KernelRules.MemslotModifyInvalid, r, $"slot {r.Slot} has userspace_addr {Hex.Address(old.UserspaceAddr)}, {old.Pages} pages");
+            // "KVM: Disallow toggling KVM_MEM_GUEST_MEMFD on an existing memslot" (6.19, stable): 6.18.0 accepted it.
+            if (old.IsGmem && !Profile.AcceptGuestMemfdToggle)
+                throw Refuse(op, KernelRules.MemslotGmemImmutable, r, $"slot {r.Slot} is bound to a guest_memfd; dropping the flag is refused");
+            if (baseGfn == old.BaseGfn && r.Flags == old.Flags) return;
+            var space = kvm.GfnSpace[old.AddressSpace];
+            if (baseGfn != old.BaseGfn)
+            {
+                foreach (var hit in space.Overlapping(baseGfn, baseGfn + pages))
+                    if (!ReferenceEquals(hit.Value, old))
+                        throw Refuse(op, KernelRules.MemslotGpaOverlap, r, $"the new range meets slot {hit.Value.Id}");
+                Emit(new Invalidated(kvm.Id, old.Id, old.BaseGfn, old.EndGfn, InvalidationCause.SlotDelete));
+                space.Clear(old.BaseGfn, old.EndGfn);
+                old.BaseGfn = baseGfn;
+                space.Set(baseGfn, baseGfn + pages, old);
+            }
+            old.Flags = r.Flags;
+        }
+
+        /// <summary>kvm_invalidate_memslot zaps the whole slot, then kvm_free_memslot unbinds. File pages stay.</summary>
+        private void DeleteSlot(SimKvm kvm, SimMemslot slot)
+        {
+            Emit(new Invalidated(kvm.Id, slot.Id, slot.BaseGfn, slot.EndGfn, InvalidationCause.SlotDelete));
+            Unbind(slot);
+            kvm.GfnSpace[slot.AddressSpace].Clear(slot.BaseGfn, slot.EndGfn);
+            kvm.Slots.Remove(((uint)slot.AddressSpace << 16) | (uint)slot.Id);
+            Emit(new SlotDeleted(kvm.Id, slot.Id));
+        }
+    }
+}
