@@ -41,7 +41,8 @@ namespace GmemPS.Tests.Examples
             var lab = s.Lab;
             var vm = lab.CreateVm(BackendKind.Simulator);
             var c = lab.CreateFile(vm, 4 * MiB);
-            lab.Bind(c, 0x10000000, 2 * MiB, offset: 0);
+            var first = lab.Bind(c, 0x10000000, 2 * MiB, offset: 0);
+            Assert.Equal(0u, first.Slot);
 
             // Disjoint gpa, but file offsets [1 MiB, 3 MiB) meet the bound [0, 2 MiB): EINVAL, not EEXIST.
             var reuse = ExampleSession.Refusal(() => lab.Bind(c, 0x20000000, 2 * MiB, offset: 1 * MiB));
