@@ -22,7 +22,7 @@ namespace GmemPS.Events
         public string Kind => GetType().Name;
         /// <summary>One line a user reads in Get-GmemEvent: what happened and which kernel rule made it so.</summary>
         public abstract string Describe();
-        public override string ToString() => $"#{Sequence} {Kind}: {Describe()}";
+        public sealed override string ToString() => $"#{Sequence} {Kind}: {Describe()}";
     }
 
     public sealed record VmCreated(int VmId, ulong Type) : GmemEvent
