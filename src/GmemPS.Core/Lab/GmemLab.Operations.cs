@@ -50,7 +50,7 @@ namespace GmemPS.Lab
         /// <summary>Binds a range of a file at a gpa, in the lowest free slot id unless one is given.</summary>
         public LabMemslot Bind(LabFile file, ulong gpa, ulong? size = null, ulong offset = 0, uint? slot = null, ulong userspaceAddr = 0)
         {
-            ulong length = size ?? (ulong)file.Size - Math.Min(offset, (ulong)file.Size);
+            ulong length = size ?? RemainingSize(file, offset);
             uint id = slot ?? LowestFreeSlot(file.VmObject);
             var region = new UserMemoryRegion2(id, MemslotFlags.GuestMemfd, gpa, length, userspaceAddr, offset, 0);
             return SetMemslot(file.VmObject, region, file)!;
@@ -211,6 +211,10 @@ namespace GmemPS.Lab
                     step.Errno = e.Errno;
                     step.RuleId = e.Rule.Id;
                     throw;
+                }
+                finally
+                {
+                    Notify(step);
                 }
             }
         }

@@ -1,0 +1,133 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using GmemPS.Contract;
+using GmemPS.Kernel;
+
+namespace GmemPS.Lab
+{
+    // One line per step, spelled as the kernel call it made, with the values a kernel engineer would check:
+    // "KVM_SET_USER_MEMORY_REGION2 slot 0 gpa 0x0 size 0x200000 (2 MiB) guest_memfd 5 offset 0x0 flags 0x4 on vm0".
+    public sealed partial class GmemLab
+    {
+        /// <summary>The kernel call a step made, its arguments and its outcome, on one line.</summary>
+        public string DescribeCall(LabStep step)
+        {
+            lock (gate)
+            {
+                string call = DescribeRequest(step.Kind, step.Arguments);
+                string outcome = step.Succeeded
+                    ? DescribeResult(step.Result)
+                    : $" -> {step.Errno} ({(int)step.Errno}){(step.RuleId == null ? string.Empty : ": " + step.RuleId)}";
+                return call + outcome;
+            }
+        }
+
+        private string DescribeRequest(string kind, IReadOnlyDictionary<string, object?> a)
+        {
+            switch (kind)
+            {
+                case "CreateVm":
+                    return $"KVM_CREATE_VM type {a["Type"]} on the {a["Backend"]} host{ProfileText(a["Profile"])}";
+                case "CreateFile":
+                {
+                    var flags = (GuestMemfdFlags)a["Flags"]!;
+                    ulong reserved = (ulong)a["Reserved0"]!;
+                    return $"KVM_CREATE_GUEST_MEMFD size {Hex.Size((ulong)a["Size"]!)} flags 0x{(ulong)flags:x} ({flags})"
+                        + (reserved == 0 ? string.Empty : $" reserved[0] 0x{reserved:x}") + $" on {VmText(a["Vm"])}";
+                }
+                case "SetMemslot":
+                {
+                    var r = (UserMemoryRegion2)a["Region"]!;
+                    string vm = VmText(a["Vm"]);
+                    if (r.IsDelete)
+                        return $"KVM_SET_USER_MEMORY_REGION2 slot {r.Slot} size 0x0 (delete) flags 0x{(uint)r.Flags:x} on {vm}";
+                    string fd = a["File"] is string fileId ? FdOf(files, fileId) : ((int)r.GuestMemfd).ToString(CultureInfo.InvariantCulture);
+                    string backing = (r.Flags & MemslotFlags.GuestMemfd) != 0
+                        ? $" guest_memfd {fd} offset {Hex.Address(r.GuestMemfdOffset)}"
+                          + (r.UserspaceAddr == 0 ? string.Empty : $" userspace_addr {Hex.Address(r.UserspaceAddr)}")
+                        : $" userspace_addr {Hex.Address(r.UserspaceAddr)}";
+                    return $"KVM_SET_USER_MEMORY_REGION2 slot {r.Slot} gpa {Hex.Address(r.GuestPhysAddr)} size {Hex.Size(r.MemorySize)}"
+                        + $"{backing} flags 0x{(uint)r.Flags:x} on {vm}";
+                }
+                case "Fallocate":
+                {
+                    var f = (FallocateRequest)a["Request"]!;
+                    return $"fallocate {FileText(a["File"])} mode 0x{(int)f.Mode:x} ({f.Mode}) offset {Hex.Signed(f.Offset)} length {SignedSize(f.Length)}";
+                }
+                case "SetAttributes":
+                {
+                    var m = (MemoryAttributesRequest)a["Request"]!;
+                    return $"KVM_SET_MEMORY_ATTRIBUTES address {Hex.Address(m.Address)} size {Hex.Size(m.Size)} "
+                        + $"attributes 0x{(ulong)m.Attributes:x} ({m.Attributes}){(m.Flags == 0 ? string.Empty : $" flags 0x{m.Flags:x}")} on {VmText(a["Vm"])}";
+                }
+                case "Map":
+                {
+                    var m = (MapRequest)a["Request"]!;
+                    return $"mmap {FileText(a["File"])} {(m.Shared ? "MAP_SHARED" : "MAP_PRIVATE")} offset {Hex.Signed(m.Offset)} length {SignedSize(m.Length)}";
+                }
+                case "MapAnonymous":
+                    return $"mmap anonymous MAP_SHARED length {SignedSize((long)a["Length"]!)} on the {a["Backend"]} host{ProfileText(a["Profile"])}";
+                case "HostRead":
+                    return $"host read of {a["Count"]} bytes at offset {Hex.Signed((long)a["Offset"]!)} through {MappingText(a["Mapping"])}";
+                case "HostWrite":
+                    return $"host write of {((byte[])a["Data"]!).Length} bytes at offset {Hex.Signed((long)a["Offset"]!)} through {MappingText(a["Mapping"])}";
+                case "Unmap":
+                    return $"munmap {MappingText(a["Mapping"])}";
+                case "GuestRead":
+                    return $"KVM_RUN guest read of {a["Count"]} bytes at gpa {Hex.Address((ulong)a["Gpa"]!)} on {VmText(a["Vm"])}";
+                case "GuestWrite":
+                    return $"KVM_RUN guest write of {((byte[])a["Data"]!).Length} bytes at gpa {Hex.Address((ulong)a["Gpa"]!)} on {VmText(a["Vm"])}";
+                case "CloseFile":
+                    return $"close {FileText(a["File"])}";
+                case "CloseVm":
+                    return $"close {VmText(a["Vm"])}";
+                case "CheckExtension":
+                {
+                    var c = (Capability)a["Capability"]!;
+                    string on = a.TryGetValue("Vm", out object? vm) && vm != null
+                        ? VmText(vm)
+                        : $"/dev/kvm of the {a["Backend"]} host{ProfileText(a["Profile"])}";
+                    return $"KVM_CHECK_EXTENSION KVM_CAP_{CapabilityNames.Of(c)} ({(int)c}) on {on}";
+                }
+                default:
+                    return kind + " " + string.Join(", ", a.Select(kv => $"{kv.Key} {kv.Value}"));
+            }
+        }
+
+        private static string DescribeResult(object? result) => result switch
+        {
+            null => string.Empty,
+            byte[] data => $" -> {data.Length} bytes",
+            bool _ => string.Empty,
+            long value => " -> " + value.ToString(CultureInfo.InvariantCulture),
+            _ => " -> " + result,
+        };
+
+        private static string ProfileText(object? profile) => profile == null ? string.Empty : $" (profile {profile})";
+
+        private static string SignedSize(long value) => value < 0 ? Hex.Signed(value) : Hex.Size((ulong)value);
+
+        private string VmText(object? id) => id is string s ? $"{s} (fd {FdOf(vms, s)})" : "?";
+
+        private string FileText(object? id) => id is string s ? $"fd {FdOf(files, s)} ({s})" : "?";
+
+        private string MappingText(object? id)
+        {
+            if (!(id is string s)) return "?";
+            var m = mappings.FirstOrDefault(x => x.Id == s);
+            return m == null ? s : $"{s} at {Hex.Address(m.Address)}";
+        }
+
+        private static string FdOf<T>(List<T> list, string id) where T : LabObject
+        {
+            var o = list.FirstOrDefault(x => x.Id == id);
+            return o switch
+            {
+                LabVm vm => vm.Fd.ToString(CultureInfo.InvariantCulture),
+                LabFile file => file.Fd.ToString(CultureInfo.InvariantCulture),
+                _ => "?",
+            };
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Management.Automation;
+using GmemPS.Infrastructure;
+using GmemPS.Kernel;
+using GmemPS.Lab;
+
+namespace GmemPS.Commands
+{
+    /// <summary>Add-Memslot: KVM_SET_USER_MEMORY_REGION2 creating a slot, bound to a guest_memfd range or to anonymous memory.</summary>
+    [Cmdlet(VerbsCommon.Add, "Memslot", SupportsShouldProcess = true, DefaultParameterSetName = FileSet)]
+    [OutputType(typeof(LabMemslot))]
+    public sealed class AddMemslotCommand : GmemCmdletBase
+    {
+        private const string FileSet = "File";
+        private const string AnonymousSet = "Anonymous";
+
+        [Parameter(ParameterSetName = FileSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [LabFileTransformation]
+        [ArgumentCompleter(typeof(FileIdCompleter))]
+        public LabFile? File { get; set; }
+
+        [Parameter(ParameterSetName = AnonymousSet, Mandatory = true, ValueFromPipeline = true)]
+        [LabVmTransformation]
+        [ArgumentCompleter(typeof(VmIdCompleter))]
+        public LabVm? Vm { get; set; }
+
+        /// <summary>guest_phys_addr.</summary>
+        [Parameter(Mandatory = true)]
+        public ulong Gpa { get; set; }
+
+        /// <summary>memory_size (File set default: from -Offset to the end of the file).</summary>
+        [Parameter(ParameterSetName = FileSet)]
+        [Parameter(ParameterSetName = AnonymousSet, Mandatory = true)]
+        public ulong Size { get; set; }
+
+        /// <summary>guest_memfd_offset.</summary>
+        [Parameter(ParameterSetName = FileSet)]
+        public ulong Offset { get; set; }
+
+        /// <summary>The slot id (default: the lowest free one of the VM).</summary>
+        [Parameter]
+        public uint Slot { get; set; }
+
+        /// <summary>userspace_addr. In the Anonymous set, 0 maps anonymous memory of -Size and uses its address.</summary>
+        [Parameter]
+        public ulong UserspaceAddress { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            LabMemslot? slot;
+            if (ParameterSetName == FileSet)
+            {
+                var file = File!;
+                var vm = file.Vm;
+                ulong size = IsGiven(nameof(Size)) ? Size : Lab.RemainingSize(file, Offset);
+                uint id = IsGiven(nameof(Slot)) ? Slot : Lab.LowestFreeSlot(vm);
+                if (!ShouldProcess($"{vm.Id} slot {id}",
+                        $"Bind {file.Id} offset {Hex.Address(Offset)} size {Hex.Size(size)} at gpa {Hex.Address(Gpa)} (KVM_SET_USER_MEMORY_REGION2)"))
+                    return;
+                slot = Produce(file, lab => lab.Bind(file, Gpa, size, Offset, id, UserspaceAddress));
+            }
+            else
+            {
+                var vm = Vm!;
+                uint id = IsGiven(nameof(Slot)) ? Slot : Lab.LowestFreeSlot(vm);
+                string backing = UserspaceAddress == 0 ? "new anonymous memory" : $"userspace_addr {Hex.Address(UserspaceAddress)}";
+                if (!ShouldProcess($"{vm.Id} slot {id}",
+                        $"Add {Hex.Size(Size)} at gpa {Hex.Address(Gpa)} backed by {backing} (KVM_SET_USER_MEMORY_REGION2)"))
+                    return;
+                slot = Produce(vm, lab => lab.BindAnonymous(vm, Gpa, Size, id, UserspaceAddress));
+            }
+            if (slot != null && PassThru) WriteObject(slot);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using GmemPS.Infrastructure;
+using GmemPS.Lab;
+
+namespace GmemPS.Commands
+{
+    /// <summary>Get-GmemVm: the session's VMs, by id (wildcards allowed) or all open ones.</summary>
+    [Cmdlet(VerbsCommon.Get, "GmemVm")]
+    [OutputType(typeof(LabVm))]
+    public sealed class GetGmemVmCommand : GmemCmdletBase
+    {
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(VmIdCompleter))]
+        public string[]? Id { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var vm in Unpack(Produce(Id, lab => lab.SelectVms(Id)))) WriteObject(vm);
+        }
+    }
+}

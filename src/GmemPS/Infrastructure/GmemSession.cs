@@ -1,0 +1,53 @@
+using GmemPS.Backends;
+using GmemPS.Lab;
+
+namespace GmemPS.Infrastructure
+{
+    /// <summary>
+    /// The process-wide lab every cmdlet calls, created on first use over both backends. Each import of the
+    /// module counts; the last Remove-Module disposes the lab (closing every descriptor it owns), and a later
+    /// import starts a fresh one.
+    /// </summary>
+    public static class GmemSession
+    {
+        private static readonly object Gate = new object();
+        private static GmemLab? lab;
+        private static int imports;
+
+        public static GmemLab Current
+        {
+            get
+            {
+                lock (Gate) return lab ??= StandardBackendFactory.NewLab();
+            }
+        }
+
+        /// <summary>Closes everything the session owns and starts the next cmdlet on a new, empty lab
+        /// (Pester's BeforeEach: <c>[GmemPS.Infrastructure.GmemSession]::Reset()</c>).</summary>
+        public static void Reset()
+        {
+            GmemLab? old;
+            lock (Gate)
+            {
+                old = lab;
+                lab = null;
+            }
+            old?.Dispose();
+        }
+
+        internal static void ModuleImported()
+        {
+            lock (Gate) imports++;
+        }
+
+        internal static void ModuleRemoved()
+        {
+            lock (Gate)
+            {
+                if (imports > 0) imports--;
+                if (imports > 0) return;
+            }
+            Reset();
+        }
+    }
+}
