@@ -73,9 +73,16 @@ namespace GmemPS.Kvm
             }
         }
 
+        /// <summary>A device that refuses KVM_CHECK_EXTENSION itself (ENOTTY: not KVM) lacks the capability too.</summary>
         private void Require(Capability capability, string need)
         {
-            long value = CheckExtension(capability);
+            long value;
+            try { value = CheckExtension(capability); }
+            catch (GmemException e)
+            {
+                throw GmemEnvironmentException.CapabilityMissing(capability, -(int)e.Errno,
+                    $"{need}; {Options.DevicePath} answered KVM_CHECK_EXTENSION with {e.Errno}, so it is not a KVM device");
+            }
             if (value <= 0) throw GmemEnvironmentException.CapabilityMissing(capability, value, need);
         }
 

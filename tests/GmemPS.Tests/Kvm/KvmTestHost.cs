@@ -1,0 +1,35 @@
+using System.IO;
+using GmemPS.Contract;
+using GmemPS.Kernel;
+using GmemPS.Kvm;
+using Xunit;
+
+namespace GmemPS.Tests.Kvm
+{
+    /// <summary>Opens this machine's /dev/kvm; skips (with the reason) only where there is none to open.</summary>
+    internal static class KvmTestHost
+    {
+        public const ulong TwoMiB = 2UL << 20;
+        public const ulong FourGiB = 4UL << 30;
+
+        public static KvmHost OpenOrSkip()
+        {
+            if (!File.Exists("/dev/kvm")) Assert.Skip("/dev/kvm is absent on this machine");
+            try
+            {
+                return KvmHost.Open();
+            }
+            catch (GmemEnvironmentException e) when (e.ErrorId == "KvmPermissionDenied")
+            {
+                Assert.Skip($"/dev/kvm cannot be opened: {e.Message}");
+                throw;
+            }
+        }
+
+        public static IGuestMemfd CreateFile(this IGmemVm vm, ulong size, GuestMemfdFlags flags = GuestMemfdFlags.None) =>
+            vm.CreateGuestMemfd(new CreateGuestMemfdRequest(size, flags));
+
+        public static void Bind(this IGmemVm vm, uint slot, ulong gpa, IGuestMemfd file, ulong size, ulong offset = 0, ulong userspaceAddr = 0) =>
+            vm.SetUserMemoryRegion2(new UserMemoryRegion2(slot, MemslotFlags.GuestMemfd, gpa, size, userspaceAddr, offset, (uint)file.Fd));
+    }
+}
