@@ -99,8 +99,10 @@ namespace GmemPS.Tests.Kvm
         [Fact]
         public void A_guest_memfd_slot_without_userspace_addr_is_reported_as_the_kernel_answers()
         {
-            // Upstream 6.18 with a gmem-only (MMAP) slot would fault the file's page in; the kvm_pvm host
-            // this was measured on resolves guest faults through userspace_addr only, so the vCPU sees MMIO.
+            // Upstream 6.18 with a gmem-only (MMAP) slot would fault the file's page in. The kvm_pvm host this
+            // was measured on resolves guest accesses through userspace_addr only: with userspace_addr 0 a data
+            // access is KVM_EXIT_MMIO (and a code fetch KVM_EXIT_INTERNAL_ERROR); with userspace_addr pointing
+            // at anonymous memory the guest reads that memory, not the guest_memfd.
             using var host = KvmTestHost.OpenOrSkip();
             using var vm = host.CreateVm(0);
             using var file = vm.CreateFile(KvmTestHost.TwoMiB, Shared);
