@@ -138,8 +138,10 @@ foreach ($case in $backendCases) {
                 @{ Case = 'flag bit 2'; Size = 4096; Flags = 4; Errno = 'EINVAL'; SimulatorId = 'GmemFlagsUnsupported'; KvmId = 'CreateGuestMemfdEINVAL' }
             ) {
                 $id = Get-ExpectedErrorId $SimulatorId $KvmId
-                { $vm | New-GmemFile -Size $Size -Flags $Flags -ErrorAction Stop } | Should -Throw -ErrorId "$id,*"
-                $vm | New-GmemFile -Size $Size -Flags $Flags -ErrorAction SilentlyContinue -ErrorVariable err
+                # Enum.ToObject keeps an undefined bit, which a PowerShell cast to a flags enum may refuse.
+                $rawFlags = [Enum]::ToObject([GmemPS.Kernel.GuestMemfdFlags], $Flags)
+                { $vm | New-GmemFile -Size $Size -Flags $rawFlags -ErrorAction Stop } | Should -Throw -ErrorId "$id,*"
+                $vm | New-GmemFile -Size $Size -Flags $rawFlags -ErrorAction SilentlyContinue -ErrorVariable err
                 $err | Should -BeGmemRefusal -Errno $Errno -RuleId $id
             }
 
