@@ -20,7 +20,7 @@ namespace GmemPS.Simulator
                 return isPrivate ? GuestAccessResult.MemoryFault(gpa, faultFlags) : GuestAccessResult.Mmio(gpa);
             var slot = hit.Value;
 
-            if (isPrivate || slot.GmemOnly)
+            if (isPrivate || (slot.GmemOnly && Profile.GmemOnlySlotsFaultFromFile))
             {
                 var file = slot.GmemFile;
                 if (!slot.IsGmem || file == null)
@@ -37,7 +37,9 @@ namespace GmemPS.Simulator
             ulong hva = slot.UserspaceAddr + ((gfn - slot.BaseGfn) << KvmLimits.PageShift) + (ulong)inPage;
             var mapping = FindMapping(hva);
             if (mapping == null)
-                return new GuestAccessResult { Exit = ExitReason.Unknown, RunErrno = Errno.EFAULT, ExitGpa = gpa };
+                return Profile.UnmappedUserspaceAddrExitsAsMmio
+                    ? GuestAccessResult.Mmio(gpa)
+                    : new GuestAccessResult { Exit = ExitReason.Unknown, RunErrno = Errno.EFAULT, ExitGpa = gpa };
             try
             {
                 HostAccess(mapping, (long)(hva - mapping.Address), buffer, 0, buffer.Length, write);

@@ -5,8 +5,9 @@ using GmemPS.Kernel;
 namespace GmemPS.Simulator
 {
     /// <summary>
-    /// What the simulated kernel supports. <see cref="ThisHost"/> is the machine the project measured
-    /// (shared/kernel-facts.md): Linux 6.18, default VM type only, no memory attributes.
+    /// What the simulated kernel supports and how it behaves where kernels differ. <see cref="ThisHost"/> is the
+    /// machine the project measured (shared/kernel-facts.md): Linux 6.18, default VM type only, no memory attributes,
+    /// guest faults through userspace_addr only.
     /// </summary>
     public sealed record SimulatorProfile
     {
@@ -20,26 +21,47 @@ namespace GmemPS.Simulator
         public bool MemoryFaultInfo { get; init; } = true;
         /// <summary>Linux 6.18.0 accepted dropping GUEST_MEMFD from an existing slot; 6.19 and patched stables refuse.</summary>
         public bool AcceptGuestMemfdToggle { get; init; }
-        public string Name { get; init; } = "ThisHost";
+        /// <summary>
+        /// Upstream x86 (§2.9): a slot bound to an MMAP guest_memfd (GMEM_ONLY) takes guest faults from the file.
+        /// This machine's kvm_pvm module does not: its vCPUs reach memory only through userspace_addr (measured).
+        /// </summary>
+        public bool GmemOnlySlotsFaultFromFile { get; init; } = true;
+        /// <summary>What a vCPU gets when userspace_addr has nothing mapped: upstream's KVM_RUN EFAULT, or (kvm_pvm, long mode) KVM_EXIT_MMIO.</summary>
+        public bool UnmappedUserspaceAddrExitsAsMmio { get; init; }
+        public string Name { get; init; } = "Upstream";
 
-        public static readonly SimulatorProfile ThisHost = new SimulatorProfile();
+        /// <summary>Upstream Linux 6.18 on x86 with TDP: the semantics of kernel-semantics.md.</summary>
+        public static readonly SimulatorProfile Upstream = new SimulatorProfile();
+
+        /// <summary>This machine: Linux 6.18 with KVM from kvm_pvm (shadow paging), as measured in kernel-facts.md and by the Kvm tests.</summary>
+        public static readonly SimulatorProfile ThisHost = new SimulatorProfile
+        {
+            Name = "ThisHost",
+            GmemOnlySlotsFaultFromFile = false,
+            UnmappedUserspaceAddrExitsAsMmio = true,
+        };
 
         /// <summary>A host with KVM_X86_SW_PROTECTED_VM and KVM_MEMORY_ATTRIBUTE_PRIVATE (a CONFIG_KVM_SW_PROTECTED_VM kernel).</summary>
-        public static readonly SimulatorProfile SwProtected = new SimulatorProfile
+        public static readonly SimulatorProfile SwProtected = Upstream with
         {
             Name = "SwProtected",
             VmTypes = (1UL << (int)VmType.Default) | (1UL << (int)VmType.SwProtected),
             MemoryAttributes = MemoryAttributes.Private,
         };
 
-        public static IReadOnlyList<SimulatorProfile> All { get; } = new[] { ThisHost, SwProtected };
+        public static IReadOnlyList<SimulatorProfile> All { get; } = new[] { ThisHost, Upstream, SwProtected };
 
         public static SimulatorProfile Named(string? name)
         {
             if (string.IsNullOrEmpty(name)) return ThisHost;
             foreach (var p in All)
                 if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p;
-            throw new ArgumentException($"No simulator profile '{name}'. Known: {string.Join(", ", Array.ConvertAll(new List<SimulatorProfile>(All).ToArray(), p => p.Name))}.", nameof(name));
+            throw new ArgumentException($"No simulator profile '{name}'. Known: {string.Join(", ", KnownNames())}.", nameof(name));
+        }
+
+        private static IEnumerable<string> KnownNames()
+        {
+            foreach (var p in All) yield return p.Name;
         }
     }
 }

@@ -16,9 +16,11 @@ namespace GmemPS.Lab
             lock (gate)
             {
                 string call = DescribeRequest(step.Kind, step.Arguments);
-                string outcome = step.Succeeded
-                    ? DescribeResult(step.Result)
-                    : $" -> {step.Errno} ({(int)step.Errno}){(step.RuleId == null ? string.Empty : ": " + step.RuleId)}";
+                string outcome = step.Errno != Errno.None
+                    ? $" -> {step.Errno} ({(int)step.Errno}){(step.RuleId == null ? string.Empty : ": " + step.RuleId)}"
+                    : step.RuleId != null
+                        ? $" -> refused: {step.RuleId}" // the lab, not the kernel, said no (e.g. GmemForeignObject)
+                        : DescribeResult(step.Result);
                 return call + outcome;
             }
         }

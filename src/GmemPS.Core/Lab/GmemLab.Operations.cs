@@ -47,13 +47,28 @@ namespace GmemPS.Lab
                 return slot;
             }, s => s?.Id);
 
-        /// <summary>Binds a range of a file at a gpa, in the lowest free slot id unless one is given.</summary>
-        public LabMemslot Bind(LabFile file, ulong gpa, ulong? size = null, ulong offset = 0, uint? slot = null, ulong userspaceAddr = 0)
+        /// <summary>
+        /// Binds a range of a file at a gpa, in the lowest free slot id unless one is given. Without a
+        /// userspace_addr, an MMAP file is backed by the session's own mapping of it, as VMMs do: upstream
+        /// faults such a slot from the file anyway, but this machine's kvm_pvm reaches guest memory only through
+        /// userspace_addr (measured), so this is what lets a guest see the file on both.
+        /// </summary>
+        public LabMemslot Bind(LabFile file, ulong gpa, ulong? size = null, ulong offset = 0, uint? slot = null, ulong? userspaceAddr = null)
         {
-            ulong length = size ?? RemainingSize(file, offset);
-            uint id = slot ?? LowestFreeSlot(file.VmObject);
-            var region = new UserMemoryRegion2(id, MemslotFlags.GuestMemfd, gpa, length, userspaceAddr, offset, 0);
-            return SetMemslot(file.VmObject, region, file)!;
+            lock (gate)
+            {
+                ulong length = size ?? RemainingSize(file, offset);
+                uint id = slot ?? LowestFreeSlot(file.VmObject);
+                ulong hva = userspaceAddr ?? DefaultUserspaceAddr(file, offset);
+                var region = new UserMemoryRegion2(id, MemslotFlags.GuestMemfd, gpa, length, hva, offset, 0);
+                return SetMemslot(file.VmObject, region, file)!;
+            }
+        }
+
+        private ulong DefaultUserspaceAddr(LabFile file, ulong offset)
+        {
+            bool mappable = (file.Flags & GuestMemfdFlags.Mmap) != 0 && file.State == LabObjectState.Open;
+            return mappable && offset < (ulong)file.Size ? HostView(file).Address + offset : 0;
         }
 
         public void RemoveMemslot(LabMemslot slot)
@@ -173,6 +188,12 @@ namespace GmemPS.Lab
                 Own(file);
                 file.Handle.Close();
                 file.State = LabObjectState.Closed;
+                // The session's own view would keep the file alive; the user asked for it to go.
+                if (file.HostView != null && file.HostView.State == LabObjectState.Open)
+                {
+                    file.HostView.Handle.Unmap();
+                    file.HostView.State = LabObjectState.Closed;
+                }
                 return true;
             }, _ => null);
 
@@ -210,6 +231,11 @@ namespace GmemPS.Lab
                 {
                     step.Errno = e.Errno;
                     step.RuleId = e.Rule.Id;
+                    throw;
+                }
+                catch (GmemLabException e)
+                {
+                    step.RuleId = e.ErrorId;
                     throw;
                 }
                 finally

@@ -27,9 +27,10 @@ namespace GmemPS.Lab
         /// <summary>What came back: a new object's id, the data read, a guest exit.</summary>
         public object? Result { get; internal set; }
 
-        public bool Succeeded => Errno == Errno.None;
+        /// <summary>Neither the kernel (Errno) nor the lab (RuleId alone, e.g. GmemForeignObject) refused it.</summary>
+        public bool Succeeded => Errno == Errno.None && RuleId == null;
 
         public override string ToString() =>
-            $"{Index}: {Kind} -> {(Succeeded ? Result?.ToString() ?? "ok" : Errno.ToString())}";
+            $"{Index}: {Kind} -> {(Succeeded ? Result?.ToString() ?? "ok" : RuleId + (Errno == Errno.None ? string.Empty : $" ({Errno})"))}";
     }
 }

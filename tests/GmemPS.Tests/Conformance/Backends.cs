@@ -14,5 +14,15 @@ namespace GmemPS.Tests.Conformance
     {
         protected override IGmemHost OpenHost() => new SimulatorHost(SimulatorProfile.SwProtected);
         protected override bool IsThisMachinesKernel => false;
+        protected override bool GmemOnlySlotsFaultFromFile => true;
+    }
+}
+
+namespace GmemPS.Tests.Conformance
+{
+    /// <summary>The suite on this machine's kernel through /dev/kvm: the judge the simulator must agree with.</summary>
+    public sealed class KvmConformance : ConformanceSuite
+    {
+        protected override IGmemHost OpenHost() => Support.KvmAvailability.OpenOrSkip();
     }
 }
