@@ -40,7 +40,8 @@ namespace GmemPS.Commands
         [Parameter]
         public uint Slot { get; set; }
 
-        /// <summary>userspace_addr. In the Anonymous set, 0 maps anonymous memory of -Size and uses its address.</summary>
+        /// <summary>userspace_addr. File set, not given: an MMAP file is backed by the session's mapping of it (else 0).
+        /// Anonymous set, 0 (default): maps anonymous memory of -Size and uses its address.</summary>
         [Parameter]
         public ulong UserspaceAddress { get; set; }
 
@@ -56,10 +57,13 @@ namespace GmemPS.Commands
                 var vm = file.Vm;
                 ulong size = IsGiven(nameof(Size)) ? Size : Lab.RemainingSize(file, Offset);
                 uint id = IsGiven(nameof(Slot)) ? Slot : Lab.LowestFreeSlot(vm);
+                // Not given: the lab's default (an MMAP file is backed by the session's own mapping of it).
+                ulong? hva = IsGiven(nameof(UserspaceAddress)) ? UserspaceAddress : (ulong?)null;
+                string backing = hva == null ? string.Empty : $" userspace_addr {Hex.Address(hva.Value)}";
                 if (!ShouldProcess($"{vm.Id} slot {id}",
-                        $"Bind {file.Id} offset {Hex.Address(Offset)} size {Hex.Size(size)} at gpa {Hex.Address(Gpa)} (KVM_SET_USER_MEMORY_REGION2)"))
+                        $"Bind {file.Id} offset {Hex.Address(Offset)} size {Hex.Size(size)} at gpa {Hex.Address(Gpa)}{backing} (KVM_SET_USER_MEMORY_REGION2)"))
                     return;
-                slot = Produce(file, lab => lab.Bind(file, Gpa, size, Offset, id, UserspaceAddress));
+                slot = Produce(file, lab => lab.Bind(file, Gpa, size, Offset, id, hva));
             }
             else
             {
