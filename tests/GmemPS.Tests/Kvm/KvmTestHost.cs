@@ -1,4 +1,3 @@
-using System.IO;
 using GmemPS.Contract;
 using GmemPS.Kernel;
 using GmemPS.Kvm;
@@ -12,19 +11,8 @@ namespace GmemPS.Tests.Kvm
         public const ulong TwoMiB = 2UL << 20;
         public const ulong FourGiB = 4UL << 30;
 
-        public static KvmHost OpenOrSkip()
-        {
-            if (!File.Exists("/dev/kvm")) Assert.Skip("/dev/kvm is absent on this machine");
-            try
-            {
-                return KvmHost.Open();
-            }
-            catch (GmemEnvironmentException e) when (e.ErrorId == "KvmPermissionDenied")
-            {
-                Assert.Skip($"/dev/kvm cannot be opened: {e.Message}");
-                throw;
-            }
-        }
+        /// <summary>Skips only where there is no usable /dev/kvm, with the marker test.sh checks.</summary>
+        public static KvmHost OpenOrSkip() => Support.KvmAvailability.OpenOrSkip();
 
         public static IGuestMemfd CreateFile(this IGmemVm vm, ulong size, GuestMemfdFlags flags = GuestMemfdFlags.None) =>
             vm.CreateGuestMemfd(new CreateGuestMemfdRequest(size, flags));
