@@ -4,6 +4,7 @@ using System.Linq;
 using GmemPS.Events;
 using GmemPS.Kernel;
 using GmemPS.Lab;
+using GmemPS.Tests.Support;
 using Xunit;
 
 namespace GmemPS.Tests.Module
@@ -17,7 +18,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void SetPrivate_with_fallocate_allocates_each_backing_file_range_in_gpa_order_then_sets_the_attribute()
         {
-            var (lab, host) = ModuleTestHost.NewLab();
+            var (lab, host) = RecordingHost.NewLab();
             var vm = lab.CreateVm();
             var file = lab.CreateFile(vm, 4 * MiB);
             lab.Bind(file, 4 * GiB, 2 * MiB, offset: 2 * MiB, slot: 0);
@@ -41,7 +42,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void SetShared_with_fallocate_on_a_slot_punches_its_whole_file_range()
         {
-            var (lab, host) = ModuleTestHost.NewLab();
+            var (lab, host) = RecordingHost.NewLab();
             var vm = lab.CreateVm();
             var a = lab.CreateFile(vm, 2 * MiB);
             var b = lab.CreateFile(vm, 2 * MiB);
@@ -64,7 +65,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void A_range_the_kernel_refuses_goes_straight_to_the_kernel_even_with_fallocate()
         {
-            var (lab, host) = ModuleTestHost.NewLab();
+            var (lab, host) = RecordingHost.NewLab();
             var vm = lab.CreateVm();
             host.FailNext[KernelOperation.SetMemoryAttributes] = KernelRules.AttributesRangeInvalid;
             var e = Assert.Throws<GmemException>(() => lab.SetPrivate(vm, Page, 0, fallocate: true));
@@ -76,7 +77,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void AttributesIn_cuts_a_range_into_private_and_shared_parts()
         {
-            var (lab, _) = ModuleTestHost.NewLab();
+            var (lab, _) = RecordingHost.NewLab();
             var vm = lab.CreateVm();
             lab.SetPrivate(vm, 2 * Page, 2 * Page);
             lab.SetPrivate(vm, 8 * Page, Page);
@@ -90,7 +91,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void SelectVms_lists_open_ones_matches_wildcards_and_reports_unknown_exact_ids()
         {
-            var (lab, _) = ModuleTestHost.NewLab();
+            var (lab, _) = RecordingHost.NewLab();
             var vms = Enumerable.Range(0, 11).Select(_ => lab.CreateVm()).ToList();
             lab.CloseVm(vms[1]);
 
@@ -107,7 +108,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void SelectFiles_and_SelectMemslots_scope_to_a_vm_and_report_what_is_missing()
         {
-            var (lab, _) = ModuleTestHost.NewLab();
+            var (lab, _) = RecordingHost.NewLab();
             var vm0 = lab.CreateVm();
             var vm1 = lab.CreateVm();
             var f0 = lab.CreateFile(vm0, 2 * MiB);
@@ -131,7 +132,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void BindAnonymous_maps_memory_of_the_slot_size_and_binds_it_without_a_guest_memfd()
         {
-            var (lab, host) = ModuleTestHost.NewLab();
+            var (lab, host) = RecordingHost.NewLab();
             var vm = lab.CreateVm();
             var file = lab.CreateFile(vm, 2 * MiB);
             lab.Bind(file, 0, 2 * MiB);
@@ -149,7 +150,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void Default_sizes_run_to_the_end_of_the_file()
         {
-            var (lab, _) = ModuleTestHost.NewLab();
+            var (lab, _) = RecordingHost.NewLab();
             var file = lab.CreateFile(lab.CreateVm(), 2 * MiB);
             Assert.Equal(2 * MiB, lab.RemainingSize(file, 0));
             Assert.Equal(1 * MiB, lab.RemainingSize(file, 1 * MiB));
@@ -162,7 +163,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void CheckCapability_asks_the_host_or_the_vm_and_is_recorded()
         {
-            var (lab, _) = ModuleTestHost.NewLab();
+            var (lab, _) = RecordingHost.NewLab();
             var vm = lab.CreateVm();
             var host = lab.CheckCapability(BackendKind.Simulator, "ThisHost", Capability.GuestMemfd);
             var onVm = lab.CheckCapability(vm, Capability.GuestMemfd);
@@ -174,7 +175,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void SelectEvents_filters_by_sequence_and_kind_wildcards()
         {
-            var (lab, host) = ModuleTestHost.NewLab();
+            var (lab, host) = RecordingHost.NewLab();
             var vm = lab.CreateVm();
             host.Events.Append(new VmCreated(1, 0));
             host.Events.Append(new PagesAllocated(7, 0, 1, 1));
@@ -189,7 +190,7 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void Each_kernel_call_is_described_on_one_line_with_its_values_and_outcome()
         {
-            var (lab, host) = ModuleTestHost.NewLab();
+            var (lab, host) = RecordingHost.NewLab();
             var lines = new List<string>();
             using (lab.ObserveSteps((_, text) => lines.Add(text)))
             {
@@ -215,8 +216,8 @@ namespace GmemPS.Tests.Module
         [Fact]
         public void Observers_see_only_their_own_thread_and_lab()
         {
-            var (lab, _) = ModuleTestHost.NewLab();
-            var (other, _) = ModuleTestHost.NewLab();
+            var (lab, _) = RecordingHost.NewLab();
+            var (other, _) = RecordingHost.NewLab();
             var lines = new List<string>();
             using (lab.ObserveSteps((_, text) => lines.Add(text)))
             {

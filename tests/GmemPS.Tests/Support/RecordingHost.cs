@@ -5,14 +5,15 @@ using GmemPS.Events;
 using GmemPS.Kernel;
 using GmemPS.Lab;
 
-namespace GmemPS.Tests.Module
+namespace GmemPS.Tests.Support
 {
     /// <summary>
-    /// A host that accepts everything and records every request in order, so the tests of the lab
-    /// operations the module added can check exactly which kernel calls they make. <see cref="FailNext"/>
+    /// A host that accepts everything, models nothing and records every request in order: the lab tests
+    /// check exactly which kernel calls an operation makes, and the map tests lay out any picture without
+    /// depending on which rules a backend enforces (those are the Conformance suite's business). <see cref="FailNext"/>
     /// makes the next request of an operation fail with the given rule, as the kernel would.
     /// </summary>
-    internal sealed class ModuleTestHost : IGmemHost, IBackendFactory
+    internal sealed class RecordingHost : IGmemHost, IBackendFactory
     {
         private int nextFd = 4;
 
@@ -20,9 +21,9 @@ namespace GmemPS.Tests.Module
         public Dictionary<KernelOperation, KernelRule> FailNext { get; } = new Dictionary<KernelOperation, KernelRule>();
         public Func<Capability, long> Capabilities { get; set; } = c => (long)c;
 
-        public static (GmemLab Lab, ModuleTestHost Host) NewLab()
+        public static (GmemLab Lab, RecordingHost Host) NewLab()
         {
-            var host = new ModuleTestHost();
+            var host = new RecordingHost();
             return (new GmemLab(host), host);
         }
 
@@ -49,9 +50,9 @@ namespace GmemPS.Tests.Module
 
         private sealed class Vm : IGmemVm
         {
-            private readonly ModuleTestHost host;
+            private readonly RecordingHost host;
 
-            public Vm(ModuleTestHost host, int fd, ulong type)
+            public Vm(RecordingHost host, int fd, ulong type)
             {
                 this.host = host;
                 Fd = fd;
@@ -78,9 +79,9 @@ namespace GmemPS.Tests.Module
 
         private sealed class File : IGuestMemfd
         {
-            private readonly ModuleTestHost host;
+            private readonly RecordingHost host;
 
-            public File(ModuleTestHost host, int fd, long size, GuestMemfdFlags flags)
+            public File(RecordingHost host, int fd, long size, GuestMemfdFlags flags)
             {
                 this.host = host;
                 Fd = fd;
