@@ -1,3 +1,5 @@
+using System.Linq;
+using GmemPS.Designs;
 using GmemPS.Events;
 using GmemPS.Kernel;
 using GmemPS.Simulator.Objects;
@@ -9,21 +11,37 @@ namespace GmemPS.Simulator
     {
         public (SimGmemFile File, int Fd) CreateGuestMemfd(SimKvm kvm, CreateGuestMemfdRequest request)
         {
-            var op = KernelOperation.CreateGuestMemfd;
-            var supported = SupportedGmemFlags(kvm);
-            // Flags are checked before the size (kvm_gmem_create).
+            CheckCreate(KernelOperation.CreateGuestMemfd, request, SupportedGmemFlags(kvm));
+            // Seed A's alternative: the file takes no VM reference and has no owner until its first bind.
+            var (file, fd) = NewFile(kvm.Designs.PinModel == PinModel.FilePinsVm ? kvm : null, request, kvm.Designs);
+            if (file.Owner == null)
+                Emit(new GuestMemfdCreatedUnowned(file.Inode.Number, request.Size, request.Flags, kvm.Id, DesignDecisions.SlotPinsFile));
+            else
+                Emit(new GuestMemfdCreated(kvm.Id, file.Inode.Number, request.Size, request.Flags));
+            return (file, fd);
+        }
+
+        /// <summary>kvm_gmem_create's checks: flags before size.</summary>
+        private static void CheckCreate(KernelOperation op, CreateGuestMemfdRequest request, GuestMemfdFlags supported)
+        {
             if ((request.Flags & ~supported) != 0)
                 throw Refuse(op, KernelRules.GmemFlagsUnsupported, request,
                     $"flags 0x{(ulong)request.Flags:x}, supported 0x{(ulong)supported:x}");
             if ((long)request.Size <= 0 || request.Size % (ulong)KvmLimits.PageSize != 0)
                 throw Refuse(op, KernelRules.GmemSizeInvalid, request, $"size {Hex.Address(request.Size)}");
-            var inode = new SimGmemInode(nextInode++, request.Size, request.Flags);
-            var file = new SimGmemFile(kvm, inode) { References = 1 };
-            kvm.UsersCount++;
+        }
+
+        /// <summary>A new inode and its first view, with the fd; the file pins <paramref name="owner"/> when the design says so.</summary>
+        private (SimGmemFile File, int Fd) NewFile(SimKvm? owner, CreateGuestMemfdRequest request, DesignPolicies designs) =>
+            AddView(owner, new SimGmemInode(nextInode++, request.Size, request.Flags), designs);
+
+        /// <summary>A file (view) over an inode, with its fd.</summary>
+        private (SimGmemFile File, int Fd) AddView(SimKvm? owner, SimGmemInode inode, DesignPolicies designs)
+        {
+            var file = new SimGmemFile(owner, inode, designs) { References = 1 };
+            if (file.PinsOwner) owner!.UsersCount++;
             liveFiles.Add(file);
-            int fd = InstallDescriptor(file);
-            Emit(new GuestMemfdCreated(kvm.Id, inode.Number, request.Size, request.Flags));
-            return (file, fd);
+            return (file, InstallDescriptor(file));
         }
 
         public void Fallocate(SimGmemFile file, FallocateRequest request)
@@ -91,18 +109,24 @@ namespace GmemPS.Simulator
             if (freed > 0) Emit(new PagesFreed(file.Inode.Number, start, end, freed));
         }
 
-        /// <summary>__kvm_gmem_invalidate_begin: file pages → gfn ranges per slot.</summary>
+        /// <summary>__kvm_gmem_invalidate_begin: file pages → gfn ranges per slot, in every view of the inode.</summary>
         private void Invalidate(SimGmemFile file, ulong start, ulong end, InvalidationCause cause)
         {
-            foreach (var binding in file.Bindings.Overlapping(start, end))
-            {
-                var slot = binding.Value;
-                ulong pgoff = slot.PageOffset;
-                ulong first = System.Math.Max(pgoff, start);
-                ulong last = System.Math.Min(pgoff + slot.Pages, end);
-                if (first >= last) continue;
-                Emit(new Invalidated(file.Kvm.Id, slot.Id, slot.BaseGfn + first - pgoff, slot.BaseGfn + last - pgoff, cause));
-            }
+            foreach (var view in file.Inode.Views.ToList())
+                foreach (var binding in view.Bindings.Overlapping(start, end))
+                {
+                    var slot = binding.Value;
+                    if (slot.Freed)
+                    {
+                        ReportStaleBinding(view, slot, "kvm_gmem_punch_hole, walking the bindings to zap them,");
+                        continue;
+                    }
+                    ulong pgoff = slot.PageOffset;
+                    ulong first = System.Math.Max(pgoff, start);
+                    ulong last = System.Math.Min(pgoff + slot.Pages, end);
+                    if (first >= last) continue;
+                    Emit(new Invalidated(view.OwnerId, slot.Id, slot.BaseGfn + first - pgoff, slot.BaseGfn + last - pgoff, cause));
+                }
         }
 
         public static int RefuseRead(object request) =>

@@ -124,6 +124,10 @@ namespace GmemPS.Simulator
             }
         }
 
+        /// <summary>Every mapping of the process (each pins its file).</summary>
+        public System.Collections.Generic.IEnumerable<SimMappingState> LiveMappings =>
+            System.Linq.Enumerable.Distinct(System.Linq.Enumerable.Select(addressSpace.All, i => i.Value));
+
         /// <summary>The mapping that holds a host virtual address, if any (for a memslot's userspace_addr).</summary>
         public SimMappingState? FindMapping(ulong address) =>
             addressSpace.TryGet(address, out var hit) && address < hit.Value.Address + (ulong)hit.Value.Length ? hit.Value : null;

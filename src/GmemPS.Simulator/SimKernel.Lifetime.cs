@@ -1,4 +1,5 @@
 using System.Linq;
+using GmemPS.Designs;
 using GmemPS.Events;
 using GmemPS.Kernel;
 using GmemPS.Simulator.Objects;
@@ -6,15 +7,16 @@ using GmemPS.Simulator.Objects;
 namespace GmemPS.Simulator
 {
     // Who pins whom (§3): the VM fd and each guest_memfd file hold a reference on the VM; the fd and each
-    // mapping hold a reference on the file; memslots hold none on the file.
+    // mapping hold a reference on the file; memslots hold none on the file. Seed A's alternative, where
+    // memslots pin the file instead, is in SimKernel.Design.WhoPinsWhom.cs.
     internal sealed partial class SimKernel
     {
-        public (SimKvm Kvm, int Fd) CreateVm(ulong type)
+        public (SimKvm Kvm, int Fd) CreateVm(ulong type, DesignPolicies? designs = null)
         {
             if (type >= 64 || (Profile.VmTypes & (1UL << (int)type)) == 0)
                 throw Refuse(KernelOperation.CreateVm, KernelRules.VmTypeUnsupported, $"type {type}",
                     $"type {type}; KVM_CAP_VM_TYPES is 0x{Profile.VmTypes:x}");
-            var kvm = new SimKvm(nextVmId++, type);
+            var kvm = new SimKvm(nextVmId++, type, designs ?? DesignPolicies.Upstream);
             liveVms.Add(kvm);
             int fd = InstallDescriptor(kvm);
             Emit(new VmCreated(kvm.Id, type));
@@ -30,9 +32,16 @@ namespace GmemPS.Simulator
             {
                 case SimKvm kvm:
                     PutKvm(kvm);
+                    if (!kvm.Destroyed)
+                    {
+                        int pinning = liveFiles.Count(f => f.PinsOwner && f.Owner == kvm);
+                        if (pinning > 0) Emit(new VmKeptAliveByFiles(kvm.Id, pinning, DesignDecisions.FilePinsVm));
+                    }
                     break;
                 case SimGmemFile file:
                     PutFile(file);
+                    if (!file.Released && file.SlotsPinFile && BoundSlots(file).Count > 0)
+                        Emit(new FileKeptAliveBySlots(file.Inode.Number, BoundSlots(file).Count, DesignDecisions.SlotPinsFile));
                     break;
             }
         }
@@ -41,8 +50,10 @@ namespace GmemPS.Simulator
         private void PutKvm(SimKvm kvm)
         {
             if (--kvm.UsersCount > 0) return;
+            // Upstream this unbinds nothing: every file of this VM was released first. Under seed A's
+            // alternative, freeing the memslots drops their file references.
             foreach (var slot in kvm.Slots.Values.ToList())
-                Unbind(slot); // a no-op by now: every file of this VM was released first
+                Unbind(slot);
             kvm.Slots.Clear();
             foreach (var space in kvm.GfnSpace) space.Clear(0, ulong.MaxValue);
             kvm.Attributes.Clear(0, ulong.MaxValue);
@@ -61,32 +72,42 @@ namespace GmemPS.Simulator
         /// <summary>
         /// kvm_gmem_release: every bound slot loses its file (slot->gmem.file = NULL) and has its whole
         /// range zapped; the slots themselves stay until userspace deletes them. Then the inode (and its
-        /// memory) goes, and the VM reference drops.
+        /// memory) goes with its last view, and the VM reference drops.
         /// </summary>
         private void ReleaseFile(SimGmemFile file)
         {
-            var bound = file.Bindings.All.Select(b => b.Value).Distinct().ToList();
+            var bound = BoundSlots(file);
             foreach (var slot in bound)
             {
+                if (slot.Freed)
+                {
+                    ReportStaleBinding(file, slot, "kvm_gmem_release, nulling slot->gmem.file of every binding,");
+                    continue;
+                }
                 slot.GmemFile = null;
-                Emit(new Invalidated(file.Kvm.Id, slot.Id, slot.BaseGfn, slot.EndGfn, InvalidationCause.FileRelease));
+                Emit(new Invalidated(file.OwnerId, slot.Id, slot.BaseGfn, slot.EndGfn, InvalidationCause.FileRelease));
             }
             file.Bindings.Clear(0, ulong.MaxValue);
             file.Released = true;
-            ulong freed = file.Inode.Truncate(0, file.Inode.Pages);
+            file.Inode.Views.Remove(file);
+            ulong freed = file.Inode.Views.Count == 0 ? file.Inode.Truncate(0, file.Inode.Pages) : 0;
             liveFiles.Remove(file);
-            Emit(new FileReleased(file.Kvm.Id, file.Inode.Number, bound.Count));
+            Emit(new FileReleased(file.OwnerId, file.Inode.Number, bound.Count(s => !s.Freed)));
             if (freed > 0) Emit(new PagesFreed(file.Inode.Number, 0, file.Inode.Pages, freed));
-            PutKvm(file.Kvm);
+            if (file.PinsOwner) PutKvm(file.Owner!);
         }
 
         /// <summary>kvm_gmem_unbind: clears the slot's bindings if its file is still there.</summary>
-        private static void Unbind(SimMemslot slot)
+        private void Unbind(SimMemslot slot)
         {
             var file = slot.GmemFile;
             if (file == null) return;
             file.Bindings.Clear(slot.PageOffset, slot.PageOffset + slot.Pages);
             slot.GmemFile = null;
+            if (file.SlotsPinFile) UnbindPinnedFile(file);
         }
+
+        private static System.Collections.Generic.List<SimMemslot> BoundSlots(SimGmemFile file) =>
+            file.Bindings.All.Select(b => b.Value).Distinct().ToList();
     }
 }

@@ -80,6 +80,7 @@ namespace GmemPS.Simulator
             kvm.Slots[r.Slot] = slot;
             space.Set(baseGfn, baseGfn + pages, slot);
             Emit(new SlotCreated(kvm.Id, (int)r.Slot, baseGfn, pages, file?.Inode.Number ?? -1, slot.PageOffset));
+            if (file != null && file.SlotsPinFile) BindPinnedFile(file, kvm);
         }
 
         /// <summary>kvm_gmem_bind's checks; returns the file to bind.</summary>
@@ -90,8 +91,7 @@ namespace GmemPS.Simulator
                 throw Refuse(op, KernelRules.GmemFdNotOpen, r, $"descriptor {(int)r.GuestMemfd} is not open");
             if (!(target is SimGmemFile file))
                 throw Refuse(op, KernelRules.GmemFdNotGuestMemfd, r, $"descriptor {r.GuestMemfd} is {DescribeTarget(target)}");
-            if (file.Kvm != kvm)
-                throw Refuse(op, KernelRules.GmemFdOtherVm, r, $"it belongs to vm {file.Kvm.Id}, not vm {kvm.Id}");
+            CheckOwner(file, kvm, r);
             ulong start = r.GuestMemfdOffset >> KvmLimits.PageShift;
             if ((long)r.GuestMemfdOffset < 0 || r.GuestMemfdOffset + r.MemorySize > file.Inode.Size)
                 throw Refuse(op, KernelRules.GmemRangeOutsideFile, r,
@@ -120,8 +120,13 @@ namespace GmemPS.Simulator
             if (r.UserspaceAddr != old.UserspaceAddr || pages != old.Pages || ((r.Flags ^ old.Flags) & MemslotFlags.ReadOnly) != 0)
                 throw Refuse(op, KernelRules.MemslotModifyInvalid, r, $"slot {r.Slot} has userspace_addr {Hex.Address(old.UserspaceAddr)}, {old.Pages} pages");
             // "KVM: Disallow toggling KVM_MEM_GUEST_MEMFD on an existing memslot" (6.19, stable): 6.18.0 accepted it.
-            if (old.IsGmem && !Profile.AcceptGuestMemfdToggle)
+            if (old.IsGmem && !AcceptsGmemToggle(kvm))
                 throw Refuse(op, KernelRules.MemslotGmemImmutable, r, $"slot {r.Slot} is bound to a guest_memfd; dropping the flag is refused");
+            if (old.IsGmem)
+            {
+                ReplaceSlotLeavingBinding(kvm, old, r.Flags, baseGfn);
+                return;
+            }
             if (baseGfn == old.BaseGfn && r.Flags == old.Flags) return;
             var space = kvm.GfnSpace[old.AddressSpace];
             if (baseGfn != old.BaseGfn)

@@ -1,5 +1,6 @@
 using System;
 using GmemPS.Contract;
+using GmemPS.Designs;
 using GmemPS.Events;
 using GmemPS.Kernel;
 using GmemPS.Simulator.Handles;
@@ -7,7 +8,7 @@ using GmemPS.Simulator.Handles;
 namespace GmemPS.Simulator
 {
     /// <summary>The simulated /dev/kvm of one simulated process.</summary>
-    public sealed class SimulatorHost : IGmemHost
+    public sealed class SimulatorHost : IDesignAwareHost
     {
         public SimulatorHost(SimulatorProfile? profile = null)
         {
@@ -26,12 +27,23 @@ namespace GmemPS.Simulator
             lock (Kernel.Gate) return Kernel.CheckExtension(capability, null);
         }
 
-        public IGmemVm CreateVm(ulong type)
+        public IGmemVm CreateVm(ulong type) => CreateVm(type, DesignPolicies.Upstream);
+
+        public IGmemVm CreateVm(ulong type, DesignPolicies designs)
         {
             lock (Kernel.Gate)
             {
-                var (kvm, fd) = Kernel.CreateVm(type);
+                var (kvm, fd) = Kernel.CreateVm(type, designs);
                 return new SimVmHandle(Kernel, kvm, fd);
+            }
+        }
+
+        public IGuestMemfd CreateGuestMemfd(CreateGuestMemfdRequest request, DesignPolicies designs)
+        {
+            lock (Kernel.Gate)
+            {
+                var (file, fd) = Kernel.CreateSystemGuestMemfd(request, designs);
+                return new SimGuestMemfdHandle(Kernel, file, fd);
             }
         }
 

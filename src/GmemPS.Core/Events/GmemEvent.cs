@@ -80,7 +80,8 @@ namespace GmemPS.Events
 
     public sealed record FileReleased(int VmId, long Inode, int SlotsDisconnected) : GmemEvent
     {
-        public override string Describe() =>
-            $"inode {Inode} released (last fd and mapping gone); {SlotsDisconnected} slot(s) of vm {VmId} lose their file but stay until deleted; its vm reference is dropped";
+        public override string Describe() => VmId < 0
+            ? $"inode {Inode} released (last reference gone); it had no owner VM"
+            : $"inode {Inode} released (last fd and mapping gone); {SlotsDisconnected} slot(s) of vm {VmId} lose their file but stay until deleted; its vm reference is dropped";
     }
 }

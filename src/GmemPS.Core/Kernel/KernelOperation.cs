@@ -18,6 +18,9 @@ namespace GmemPS.Kernel
         FileTruncate,
         Close,
         GuestAccess,
+        // Operations of the designs the simulator runs next to upstream (src/GmemPS.Core/Designs).
+        SystemCreateGuestMemfd,
+        LinkGuestMemfd,
     }
 
     public static class KernelOperationNames
@@ -40,6 +43,8 @@ namespace GmemPS.Kernel
             KernelOperation.FileTruncate => "ftruncate",
             KernelOperation.Close => "close",
             KernelOperation.GuestAccess => "KVM_RUN",
+            KernelOperation.SystemCreateGuestMemfd => "KVM_CREATE_GUEST_MEMFD on /dev/kvm",
+            KernelOperation.LinkGuestMemfd => "KVM_LINK_GUEST_MEMFD",
             _ => operation.ToString(),
         };
     }

@@ -11,12 +11,13 @@ namespace GmemPS.Kernel
     /// </summary>
     public sealed class KernelRule
     {
-        internal KernelRule(string id, KernelOperation operation, Errno errno, string text)
+        internal KernelRule(string id, KernelOperation operation, Errno errno, string text, bool designOnly = false)
         {
             Id = id;
             Operation = operation;
             Errno = errno;
             Text = text;
+            DesignOnly = designOnly;
         }
 
         /// <summary>Stable PascalCase id, also the PowerShell error id.</summary>
@@ -24,6 +25,8 @@ namespace GmemPS.Kernel
         public KernelOperation Operation { get; }
         public Errno Errno { get; }
         public string Text { get; }
+        /// <summary>A rule of a design the real kernel does not run: it never explains a Kvm errno.</summary>
+        public bool DesignOnly { get; }
 
         public override string ToString() => $"{Id}: {Text}";
     }
@@ -46,13 +49,21 @@ namespace GmemPS.Kernel
             return rule;
         }
 
+        /// <summary>A rule only a simulated design enforces (src/GmemPS.Core/Designs).</summary>
+        private static KernelRule DesignRule(string id, KernelOperation operation, Errno errno, string text)
+        {
+            var rule = new KernelRule(id, operation, errno, text, designOnly: true);
+            All.Add(rule);
+            return rule;
+        }
+
         /// <summary>
         /// The rule for an errno the kernel returned from an operation. When several rules share that
         /// errno the result names them all, so the user learns every reason the kernel may have had.
         /// </summary>
         public static KernelRule Explain(KernelOperation operation, Errno errno)
         {
-            var candidates = All.Where(r => r.Operation == operation && r.Errno == errno).ToList();
+            var candidates = All.Where(r => !r.DesignOnly && r.Operation == operation && r.Errno == errno).ToList();
             if (candidates.Count == 1) return candidates[0];
             string name = KernelOperationNames.Of(operation);
             if (candidates.Count == 0)

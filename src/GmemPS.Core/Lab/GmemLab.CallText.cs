@@ -30,7 +30,15 @@ namespace GmemPS.Lab
             switch (kind)
             {
                 case "CreateVm":
-                    return $"KVM_CREATE_VM type {a["Type"]} on the {a["Backend"]} host{ProfileText(a["Profile"])}";
+                    return $"KVM_CREATE_VM type {a["Type"]} on the {a["Backend"]} host{ProfileText(a["Profile"])}{DesignText(a["Designs"])}";
+                case "CreateSystemFile":
+                {
+                    var flags = (GuestMemfdFlags)a["Flags"]!;
+                    return $"KVM_CREATE_GUEST_MEMFD on /dev/kvm size {Hex.Size((ulong)a["Size"]!)} flags 0x{(ulong)flags:x} ({flags}) "
+                        + $"on the {a["Backend"]} host{ProfileText(a["Profile"])}{DesignText(a["Designs"])}";
+                }
+                case "LinkFile":
+                    return $"KVM_LINK_GUEST_MEMFD {FileText(a["Source"])} into {VmText(a["Vm"])}";
                 case "CreateFile":
                 {
                     var flags = (GuestMemfdFlags)a["Flags"]!;
@@ -105,6 +113,9 @@ namespace GmemPS.Lab
             long value => " -> " + value.ToString(CultureInfo.InvariantCulture),
             _ => " -> " + result,
         };
+
+        private static string DesignText(object? designs) =>
+            designs is GmemPS.Designs.DesignPolicies d && !d.IsUpstream ? $" (designs: {d})" : string.Empty;
 
         private static string ProfileText(object? profile) => profile == null ? string.Empty : $" (profile {profile})";
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using GmemPS.Contract;
+using GmemPS.Designs;
 using GmemPS.Kernel;
 
 namespace GmemPS.Lab
@@ -8,11 +9,15 @@ namespace GmemPS.Lab
     // The operations, each recorded as a step. Arguments name objects by id so a step replays elsewhere.
     public sealed partial class GmemLab
     {
-        public LabVm CreateVm(BackendKind backend = BackendKind.Simulator, ulong type = 0, string? profile = null) =>
-            Record("CreateVm", Args(("Backend", backend), ("Type", type), ("Profile", profile)), () =>
+        /// <param name="designs">The designs the VM runs; null or upstream creates an ordinary VM on any backend.</param>
+        public LabVm CreateVm(BackendKind backend = BackendKind.Simulator, ulong type = 0, string? profile = null, DesignPolicies? designs = null) =>
+            Record("CreateVm", Args(("Backend", backend), ("Type", type), ("Profile", profile), ("Designs", designs)), () =>
             {
-                IGmemVm handle = Host(backend, profile).CreateVm(type);
-                var vm = new LabVm(this, $"vm{vms.Count}", backend, profile, handle);
+                designs ??= DesignPolicies.Upstream;
+                IGmemVm handle = designs.IsUpstream
+                    ? Host(backend, profile).CreateVm(type)
+                    : DesignHost(backend, profile, designs).CreateVm(type, designs);
+                var vm = new LabVm(this, $"vm{vms.Count}", backend, profile, handle, designs);
                 vms.Add(vm);
                 return vm;
             }, vm => vm.Id);
@@ -53,15 +58,19 @@ namespace GmemPS.Lab
         /// faults such a slot from the file anyway, but this machine's kvm_pvm reaches guest memory only through
         /// userspace_addr (measured), so this is what lets a guest see the file on both.
         /// </summary>
-        public LabMemslot Bind(LabFile file, ulong gpa, ulong? size = null, ulong offset = 0, uint? slot = null, ulong? userspaceAddr = null)
+        /// <param name="vm">The VM to bind into: by default the file's own VM. Another VM is what seed A argues about
+        /// (upstream refuses it; the alternative allows it while the file is unowned), and a file created on /dev/kvm has no VM of its own.</param>
+        public LabMemslot Bind(LabFile file, ulong gpa, ulong? size = null, ulong offset = 0, uint? slot = null, ulong? userspaceAddr = null, LabVm? vm = null)
         {
             lock (gate)
             {
+                var target = vm ?? file.VmObject
+                    ?? throw new GmemLabException("GmemFileHasNoVm", $"{file.Id} was created on /dev/kvm and has no VM of its own: name the VM to bind it into.", file);
                 ulong length = size ?? RemainingSize(file, offset);
-                uint id = slot ?? LowestFreeSlot(file.VmObject);
+                uint id = slot ?? LowestFreeSlot(target);
                 ulong hva = userspaceAddr ?? DefaultUserspaceAddr(file, offset);
                 var region = new UserMemoryRegion2(id, MemslotFlags.GuestMemfd, gpa, length, hva, offset, 0);
-                return SetMemslot(file.VmObject, region, file)!;
+                return SetMemslot(target, region, file)!;
             }
         }
 

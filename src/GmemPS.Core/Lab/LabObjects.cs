@@ -1,4 +1,5 @@
 using GmemPS.Contract;
+using GmemPS.Designs;
 using GmemPS.Kernel;
 
 namespace GmemPS.Lab
@@ -33,16 +34,19 @@ namespace GmemPS.Lab
 
     public sealed class LabVm : LabObject
     {
-        internal LabVm(GmemLab lab, string id, BackendKind backend, string? profile, IGmemVm handle)
+        internal LabVm(GmemLab lab, string id, BackendKind backend, string? profile, IGmemVm handle, DesignPolicies designs)
             : base(lab, id)
         {
             Backend = backend;
             Profile = profile;
             Handle = handle;
+            Designs = designs;
         }
 
         public BackendKind Backend { get; }
         public string? Profile { get; }
+        /// <summary>The designs the VM runs (upstream 6.18 unless created otherwise); piping a VM into New-GmemVm copies them.</summary>
+        public DesignPolicies Designs { get; }
         public ulong Type => Handle.Type;
         public int Fd => Handle.Fd;
         internal IGmemVm Handle { get; }
@@ -52,22 +56,31 @@ namespace GmemPS.Lab
 
     public sealed class LabFile : LabObject
     {
-        internal LabFile(GmemLab lab, string id, LabVm vm, IGuestMemfd handle) : base(lab, id)
+        internal LabFile(GmemLab lab, string id, LabVm vm, IGuestMemfd handle) : this(lab, id, vm, vm.Backend, vm.Profile, handle)
+        {
+        }
+
+        /// <summary>A file created without a VM (seed A's system ioctl): <paramref name="vm"/> is null.</summary>
+        internal LabFile(GmemLab lab, string id, LabVm? vm, BackendKind backend, string? profile, IGuestMemfd handle) : base(lab, id)
         {
             VmObject = vm;
+            Backend = backend;
+            Profile = profile;
             Handle = handle;
         }
 
-        internal LabVm VmObject { get; }
+        /// <summary>The VM whose fd created the file; null for a file created on /dev/kvm.</summary>
+        internal LabVm? VmObject { get; }
         internal IGuestMemfd Handle { get; }
         /// <summary>The lab-managed mapping host reads and writes go through (created on first use).</summary>
         internal LabMapping? HostView { get; set; }
-        public LabVm Vm => VmObject;
+        public LabVm? Vm => VmObject;
         public LabFile File => this;
         public long Size => Handle.Size;
         public GuestMemfdFlags Flags => Handle.Flags;
         public int Fd => Handle.Fd;
-        public BackendKind Backend => VmObject.Backend;
+        public BackendKind Backend { get; }
+        public string? Profile { get; }
     }
 
     public sealed class LabMemslot : LabObject

@@ -14,6 +14,15 @@ namespace GmemPS.Simulator.Handles
             this.file = file;
         }
 
+        /// <summary>The file behind the descriptor, for a design ioctl that takes a guest_memfd (EBADF once closed).</summary>
+        internal SimGmemFile OpenFile(KernelOperation operation)
+        {
+            EnsureOpen(operation);
+            return file;
+        }
+
+        internal bool IsOf(SimKernel kernel) => ReferenceEquals(Kernel, kernel);
+
         public long Size => (long)file.Inode.Size;
         public GuestMemfdFlags Flags => file.Inode.Flags;
         public long Inode => file.Inode.Number;

@@ -1,12 +1,13 @@
 using System;
 using GmemPS.Contract;
+using GmemPS.Designs;
 using GmemPS.Kernel;
 using GmemPS.Simulator.Objects;
 
 namespace GmemPS.Simulator.Handles
 {
     /// <summary>A VM file descriptor of the simulated process.</summary>
-    internal sealed class SimVmHandle : SimDescriptor, IGmemVm
+    internal sealed class SimVmHandle : SimDescriptor, IDesignVm
     {
         private readonly SimKvm kvm;
 
@@ -16,6 +17,7 @@ namespace GmemPS.Simulator.Handles
         }
 
         public ulong Type => kvm.Type;
+        public DesignPolicies Designs => kvm.Designs;
 
         public long CheckExtension(Capability capability)
         {
@@ -32,6 +34,18 @@ namespace GmemPS.Simulator.Handles
             {
                 EnsureOpen(KernelOperation.CreateGuestMemfd);
                 var (file, fd) = Kernel.CreateGuestMemfd(kvm, request);
+                return new SimGuestMemfdHandle(Kernel, file, fd);
+            }
+        }
+
+        public IGuestMemfd LinkGuestMemfd(IGuestMemfd source)
+        {
+            lock (Kernel.Gate)
+            {
+                EnsureOpen(KernelOperation.LinkGuestMemfd);
+                if (!(source is SimGuestMemfdHandle handle) || !handle.IsOf(Kernel))
+                    throw new GmemException(KernelOperation.LinkGuestMemfd, KernelRules.GmemLinkSourceInvalid, source, "not a guest_memfd of this process");
+                var (file, fd) = Kernel.LinkGuestMemfd(kvm, handle.OpenFile(KernelOperation.LinkGuestMemfd));
                 return new SimGuestMemfdHandle(Kernel, file, fd);
             }
         }

@@ -23,6 +23,8 @@ namespace GmemPS.Simulator.Objects
         }
 
         public long Number { get; }
+        /// <summary>The files (per-VM views) over this inode: one upstream, more with the link RFC.</summary>
+        public List<SimGmemFile> Views { get; } = new List<SimGmemFile>();
         public ulong Size { get; }
         public GuestMemfdFlags Flags { get; }
         public ulong Pages => Size >> KvmLimits.PageShift;

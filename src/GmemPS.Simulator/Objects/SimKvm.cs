@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using GmemPS.Designs;
 using GmemPS.Kernel;
 using GmemPS.Simulator.Ranges;
 
@@ -13,15 +14,18 @@ namespace GmemPS.Simulator.Objects
         /// <summary>x86 has two address spaces (normal and SMM); slot &gt;&gt; 16 picks one.</summary>
         public const int AddressSpaces = 2;
 
-        public SimKvm(int id, ulong type)
+        public SimKvm(int id, ulong type, DesignPolicies designs)
         {
             Id = id;
             Type = type;
+            Designs = designs;
             for (int i = 0; i < AddressSpaces; i++) GfnSpace[i] = new IntervalMap<SimMemslot>(ReferenceEqualityComparer<SimMemslot>.Instance);
         }
 
         public int Id { get; }
         public ulong Type { get; }
+        /// <summary>The designs this VM runs (upstream unless created otherwise).</summary>
+        public DesignPolicies Designs { get; }
         public int UsersCount { get; set; } = 1;
         public bool Destroyed { get; set; }
 

@@ -30,6 +30,9 @@ namespace GmemPS.Simulator.Objects
         /// <summary>Bound to a guest_memfd created with MMAP: guest faults always go through the file (KVM_MEMSLOT_GMEM_ONLY).</summary>
         public bool GmemOnly { get; set; }
 
+        /// <summary>kvm_free_memslot ran: only a dangling pointer (the 6.18.0 FLAGS_ONLY bug) can still reach it.</summary>
+        public bool Freed { get; set; }
+
         public bool IsGmem => (Flags & MemslotFlags.GuestMemfd) != 0;
 
         /// <summary>index(gfn) = gfn − base_gfn + pgoff (kvm_gmem_get_index).</summary>

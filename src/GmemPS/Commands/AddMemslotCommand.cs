@@ -19,6 +19,7 @@ namespace GmemPS.Commands
         public LabFile? File { get; set; }
 
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = FileSet)]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
@@ -54,7 +55,14 @@ namespace GmemPS.Commands
             if (ParameterSetName == FileSet)
             {
                 var file = File!;
-                var vm = file.Vm;
+                // Another VM than the file's own: seed A's argument (upstream refuses it; the alternative allows it
+                // while the file is unowned). A file made on /dev/kvm has no VM of its own, so the lab asks for one.
+                var vm = Vm ?? file.Vm;
+                if (vm == null)
+                {
+                    Produce(file, lab => lab.Bind(file, Gpa));
+                    return;
+                }
                 ulong size = IsGiven(nameof(Size)) ? Size : Lab.RemainingSize(file, Offset);
                 uint id = IsGiven(nameof(Slot)) ? Slot : Lab.LowestFreeSlot(vm);
                 // Not given: the lab's default (an MMAP file is backed by the session's own mapping of it).
@@ -63,7 +71,7 @@ namespace GmemPS.Commands
                 if (!ShouldProcess($"{vm.Id} slot {id}",
                         $"Bind {file.Id} offset {Hex.Address(Offset)} size {Hex.Size(size)} at gpa {Hex.Address(Gpa)}{backing} (KVM_SET_USER_MEMORY_REGION2)"))
                     return;
-                slot = Produce(file, lab => lab.Bind(file, Gpa, size, Offset, id, hva));
+                slot = Produce(file, lab => lab.Bind(file, Gpa, size, Offset, id, hva, vm));
             }
             else
             {

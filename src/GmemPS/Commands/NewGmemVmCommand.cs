@@ -1,10 +1,11 @@
 using System.Management.Automation;
+using GmemPS.Designs;
 using GmemPS.Infrastructure;
 using GmemPS.Lab;
 
 namespace GmemPS.Commands
 {
-    /// <summary>New-GmemVm: KVM_CREATE_VM on the simulator (default) or the real kernel.</summary>
+    /// <summary>New-GmemVm: KVM_CREATE_VM on the simulator (default) or the real kernel, optionally running the designs argued on the lists.</summary>
     [Cmdlet(VerbsCommon.New, "GmemVm", SupportsShouldProcess = true)]
     [OutputType(typeof(LabVm))]
     public sealed class NewGmemVmCommand : GmemCmdletBase
@@ -22,13 +23,45 @@ namespace GmemPS.Commands
         [ArgumentCompleter(typeof(SimulatorProfileCompleter))]
         public string? Profile { get; set; }
 
+        /// <summary>All design policies at once (a VM's Designs, by property name); the single-axis parameters override it.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public DesignPolicies? Designs { get; set; }
+
+        /// <summary>Seed A: FilePinsVm (upstream) or SlotPinsFile (Ackerley's alternative).</summary>
+        [Parameter]
+        public PinModel PinModel { get; set; }
+
+        /// <summary>Seed A, under SlotPinsFile: what binding a file to another VM does (Sean's objection and options).</summary>
+        [Parameter]
+        public RebindPolicy RebindPolicy { get; set; }
+
+        /// <summary>Refused (6.19 fix, upstream default) or AcceptedPreFix (6.18.0's dangling binding).</summary>
+        [Parameter]
+        public GmemFlagToggle GmemFlagToggle { get; set; }
+
+        /// <summary>None (upstream) or LinkedViews (KVM_LINK_GUEST_MEMFD, the link RFC).</summary>
+        [Parameter]
+        public GmemLink GmemLink { get; set; }
+
         protected override void ProcessRecord()
         {
             string? profile = CanonicalProfile(Backend, Profile);
             string host = BackendProfiles.Describe(Backend, profile);
-            if (!ShouldProcess(host, $"Create a VM of type {Type} (KVM_CREATE_VM)")) return;
-            var vm = Produce(host, lab => lab.CreateVm(Backend, Type, profile));
+            var designs = ChosenDesigns();
+            string design = designs.IsUpstream ? string.Empty : $" running {designs}";
+            if (!ShouldProcess(host, $"Create a VM of type {Type}{design} (KVM_CREATE_VM)")) return;
+            var vm = Produce(host, lab => lab.CreateVm(Backend, Type, profile, designs));
             if (vm != null) WriteObject(vm);
+        }
+
+        private DesignPolicies ChosenDesigns()
+        {
+            var d = Designs ?? DesignPolicies.Upstream;
+            if (IsGiven(nameof(PinModel))) d = d with { PinModel = PinModel };
+            if (IsGiven(nameof(RebindPolicy))) d = d with { RebindPolicy = RebindPolicy };
+            if (IsGiven(nameof(GmemFlagToggle))) d = d with { GmemFlagToggle = GmemFlagToggle };
+            if (IsGiven(nameof(GmemLink))) d = d with { GmemLink = GmemLink };
+            return d;
         }
     }
 }

@@ -91,6 +91,10 @@ namespace GmemPS.Infrastructure
             ["GmemForeignObject"] = GmemErrorCategory.InvalidArgument,
             ["GmemBackendMismatch"] = GmemErrorCategory.InvalidArgument,
             ["GmemRangeNotBacked"] = GmemErrorCategory.InvalidArgument,
+            // The designs of src/GmemPS.Core/Designs: simulator only, and coherent combinations only.
+            ["GmemDesignNotOnKvm"] = GmemErrorCategory.NotImplemented,
+            ["GmemDesignConflict"] = GmemErrorCategory.InvalidArgument,
+            ["GmemFileHasNoVm"] = GmemErrorCategory.InvalidArgument,
         };
 
         private static readonly IReadOnlyDictionary<string, GmemErrorCategory> CategoryByEnvironmentErrorId = new Dictionary<string, GmemErrorCategory>

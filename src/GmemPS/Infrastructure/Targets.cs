@@ -9,7 +9,7 @@ namespace GmemPS.Infrastructure
         public static string Of(LabVm vm) => $"{vm.Id} ({vm.Backend} VM, fd {vm.Fd})";
 
         public static string Of(LabFile file) =>
-            $"{file.Id} (guest_memfd fd {file.Fd} of {file.Vm.Id}, {Hex.Size((ulong)file.Size)})";
+            $"{file.Id} (guest_memfd fd {file.Fd} of {file.Vm?.Id ?? "no VM"}, {Hex.Size((ulong)file.Size)})";
 
         public static string Of(LabMemslot slot) =>
             $"{slot.Id} (gpa {Hex.Address(slot.Gpa)}, {Hex.Size(slot.Size)}{(slot.File == null ? string.Empty : ", " + slot.File.Id + " offset " + Hex.Address(slot.Offset))})";

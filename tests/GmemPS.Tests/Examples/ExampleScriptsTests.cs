@@ -20,6 +20,7 @@ namespace GmemPS.Tests.Examples
             ("pci-hole-split.ps1", "PciHoleSplitTwinTests.cs"),
             ("punch-while-mapped.ps1", "PunchWhileMappedTwinTests.cs"),
             ("slot-rules.ps1", "SlotRulesTwinTests.cs"),
+            ("design-who-pins-whom.ps1", "WhoPinsWhomTwinTests.cs"),
         };
 
         public static TheoryData<string, string> Twins

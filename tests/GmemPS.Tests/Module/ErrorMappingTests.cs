@@ -62,6 +62,9 @@ namespace GmemPS.Tests.Module
         [InlineData("GmemObjectNotFound", GmemErrorCategory.ObjectNotFound)]
         [InlineData("GmemForeignObject", GmemErrorCategory.InvalidArgument)]
         [InlineData("GmemRangeNotBacked", GmemErrorCategory.InvalidArgument)]
+        [InlineData("GmemDesignNotOnKvm", GmemErrorCategory.NotImplemented)]
+        [InlineData("GmemDesignConflict", GmemErrorCategory.InvalidArgument)]
+        [InlineData("GmemFileHasNoVm", GmemErrorCategory.InvalidArgument)]
         public void Lab_refusals_are_non_terminating_with_their_id(string id, GmemErrorCategory expected)
         {
             var info = GmemErrors.Classify(new GmemLabException(id, "refused", "vm9"))!;

@@ -1,0 +1,92 @@
+using System.Collections.Generic;
+
+namespace GmemPS.Designs
+{
+    /// <summary>§A: which reference holds the other alive, the guest_memfd file or the memslot.</summary>
+    public enum PinModel
+    {
+        /// <summary>Upstream (v6.8): the file pins the VM from creation; a memslot keeps only a weak pointer to the file.</summary>
+        FilePinsVm,
+        /// <summary>Ackerley's alternative: a memslot holds a file reference; the owner VM is set at the first bind and cleared at the last unbind.</summary>
+        SlotPinsFile,
+    }
+
+    /// <summary>§A, Sean's options for a file whose owner was cleared and which is bound to another VM.</summary>
+    public enum RebindPolicy
+    {
+        /// <summary>No protection: the new VM sees the previous owner's data (the objection).</summary>
+        Expose,
+        /// <summary>Option (a): never allow a VM other than the first owner.</summary>
+        ForbidOtherVm,
+        /// <summary>Option (b): free (zero) the memory when the last binding goes.</summary>
+        ZeroOnUnbind,
+        /// <summary>Option (c): free (zero) the memory when a different VM binds it.</summary>
+        ZeroOnRebind,
+    }
+
+    /// <summary>Toggling KVM_MEM_GUEST_MEMFD on an existing memslot with a FLAGS_ONLY change.</summary>
+    public enum GmemFlagToggle
+    {
+        /// <summary>6.19-rc1 (9935df5333aa, backported): refused with EINVAL.</summary>
+        Refused,
+        /// <summary>6.18.0: accepted, leaving the file's binding pointing at the freed old memslot.</summary>
+        AcceptedPreFix,
+    }
+
+    /// <summary>§A, the link RFC: whether a second VM can get its own view (file) of a guest_memfd inode.</summary>
+    public enum GmemLink
+    {
+        /// <summary>Upstream: no uAPI creates a second view.</summary>
+        None,
+        /// <summary>KVM_LINK_GUEST_MEMFD (Ackerley 2023, Afranji 2025): a new file over the same inode, owned by another VM.</summary>
+        LinkedViews,
+    }
+
+    /// <summary>
+    /// The designs a simulated VM (or a guest_memfd created without one) runs: one property per design axis
+    /// argued on the mailing lists. The default of every property is upstream Linux 6.18, which the
+    /// conformance suite proves against the real kernel; only the simulator runs anything else.
+    /// </summary>
+    public sealed record DesignPolicies
+    {
+        public static DesignPolicies Upstream { get; } = new DesignPolicies();
+
+        public PinModel PinModel { get; init; }
+        public RebindPolicy RebindPolicy { get; init; }
+        public GmemFlagToggle GmemFlagToggle { get; init; }
+        public GmemLink GmemLink { get; init; }
+
+        /// <summary>Every axis at its upstream value.</summary>
+        public bool IsUpstream => Equals(Upstream);
+
+        /// <summary>The axes that differ from upstream, as "Axis=Value" (empty for upstream).</summary>
+        public IReadOnlyList<string> Deviations()
+        {
+            var list = new List<string>();
+            void Add<T>(string name, T value, T upstream) where T : struct
+            {
+                if (!EqualityComparer<T>.Default.Equals(value, upstream)) list.Add($"{name}={value}");
+            }
+            Add(nameof(PinModel), PinModel, Upstream.PinModel);
+            Add(nameof(RebindPolicy), RebindPolicy, Upstream.RebindPolicy);
+            Add(nameof(GmemFlagToggle), GmemFlagToggle, Upstream.GmemFlagToggle);
+            Add(nameof(GmemLink), GmemLink, Upstream.GmemLink);
+            return list;
+        }
+
+        /// <summary>Why this combination means nothing, or null when it is coherent.</summary>
+        public string? Conflict()
+        {
+            if (PinModel == PinModel.FilePinsVm && RebindPolicy != RebindPolicy.Expose)
+                return $"RebindPolicy {RebindPolicy} applies only to PinModel SlotPinsFile: with FilePinsVm the owner is fixed at creation and a file is never rebound";
+            return null;
+        }
+
+        /// <summary>"upstream 6.18" or the deviations, for messages and the VM's Design property.</summary>
+        public override string ToString()
+        {
+            var d = Deviations();
+            return d.Count == 0 ? "upstream 6.18" : string.Join(", ", d);
+        }
+    }
+}

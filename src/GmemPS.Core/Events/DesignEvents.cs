@@ -1,0 +1,77 @@
+using GmemPS.Designs;
+
+namespace GmemPS.Events
+{
+    /// <summary>
+    /// An event of a design decision: what happened, and <see cref="Design"/>, the decision it illustrates
+    /// (<see cref="DesignDecisions"/>), so a user reading Get-GmemEvent learns why.
+    /// </summary>
+    public abstract record DesignEvent(string Design) : GmemEvent
+    {
+        /// <summary>What happened; <see cref="Describe"/> appends the design decision.</summary>
+        protected abstract string What();
+
+        public sealed override string Describe() => $"{What()} [{Design}]";
+    }
+
+    // ---- Seed A: who pins whom ----
+
+    public sealed record VmKeptAliveByFiles(int VmId, int Files, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId}'s fd closed but the VM lives on: {Files} guest_memfd file(s) still hold a reference on it";
+    }
+
+    public sealed record FileKeptAliveBySlots(long Inode, int Slots, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"inode {Inode}'s fd closed but the file lives on: {Slots} memslot(s) hold a reference on it, so nothing is zapped";
+    }
+
+    public sealed record GuestMemfdCreatedUnowned(long Inode, ulong Size, GmemPS.Kernel.GuestMemfdFlags Flags, int ViaVmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"guest_memfd inode {Inode} of {GmemPS.Kernel.Hex.Size(Size)} flags {Flags} created "
+            + (ViaVmId < 0 ? "on /dev/kvm" : $"through vm {ViaVmId}'s fd") + " with no owner and no VM reference";
+    }
+
+    public sealed record DanglingBinding(int VmId, int Slot, long Inode, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} slot {Slot} dropped GUEST_MEMFD in a FLAGS_ONLY update: the slot was replaced and the old one freed, "
+            + $"but inode {Inode}'s bindings still point at the old one";
+    }
+
+    public sealed record GmemOwnerSet(long Inode, int VmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode} now owned by vm {VmId} (its first binding)";
+    }
+
+    public sealed record GmemOwnerCleared(long Inode, int VmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode} no longer owned by vm {VmId} (its last binding went); any VM may bind it next";
+    }
+
+    public sealed record DataExposedToOtherVm(long Inode, int PreviousVmId, int VmId, ulong Pages, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"inode {Inode}, last bound by vm {PreviousVmId}, is now bound by vm {VmId} with {Pages} page(s) of vm {PreviousVmId}'s data: "
+            + "a software-protected VM reads them, SNP/TDX would map them under the wrong ASID/HKID";
+    }
+
+    public sealed record PagesZeroedForNewOwner(long Inode, ulong Pages, string When, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode}: {Pages} page(s) freed and zeroed {When}";
+    }
+
+    public sealed record UseAfterFree(string Victim, string Path, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"USE-AFTER-FREE: {Path} dereferences {Victim}, which was already freed";
+    }
+
+    public sealed record GuestMemfdLinked(int VmId, long Inode, int SourceVmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} got its own view of inode {Inode} (vm {SourceVmId}'s guest_memfd): the memory is shared, the bindings are per view";
+    }
+}
