@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using GmemPS.Designs;
 using GmemPS.Simulator.Objects;
 
 namespace GmemPS.Simulator
@@ -43,6 +44,8 @@ namespace GmemPS.Simulator
                 }
             }
             if (kvm.Slots.Count != kvm.GfnSpace.Sum(s => s.Count)) Fail($"vm {kvm.Id}: slot table and gfn map differ in size");
+            if (kvm.StaleGfns.Count > 0 && kvm.Designs.InvalidatesLikeUpstream)
+                Fail($"vm {kvm.Id}: gfns map freed pages, but its designs invalidate like upstream");
             foreach (var slot in kvm.Slots.Values)
             {
                 if (slot.Freed) Fail($"vm {kvm.Id} slot {slot.Id}: freed but still in the slot table");
@@ -51,6 +54,13 @@ namespace GmemPS.Simulator
                 if (!slot.IsGmem) Fail($"vm {kvm.Id} slot {slot.Id}: bound to a file without the GUEST_MEMFD flag");
                 if (file.Released) Fail($"vm {kvm.Id} slot {slot.Id}: points at released inode {file.Inode.Number}");
                 if (file.Owner != kvm) Fail($"vm {kvm.Id} slot {slot.Id}: bound to a file of vm {file.OwnerId}");
+                if (slot.Aliased)
+                {
+                    // Seed D without the 1:1 check: another slot holds these file pages in the index.
+                    if (kvm.Designs.DuplicateBindingCheck != DuplicateBindingCheck.Off) Fail($"vm {kvm.Id} slot {slot.Id}: aliases file pages on a VM that checks 1:1");
+                    if (!file.Bindings.Overlaps(slot.PageOffset, slot.PageOffset + slot.Pages)) Fail($"vm {kvm.Id} slot {slot.Id}: aliases pages nobody else binds");
+                    continue;
+                }
                 var bound = file.Bindings.Overlapping(slot.PageOffset, slot.PageOffset + slot.Pages);
                 if (bound.Count != 1 || !ReferenceEquals(bound[0].Value, slot) || bound[0].Start != slot.PageOffset || bound[0].Length != slot.Pages)
                     Fail($"vm {kvm.Id} slot {slot.Id}: the file's bindings do not hold exactly its page range");
@@ -76,6 +86,7 @@ namespace GmemPS.Simulator
             {
                 var slot = b.Value;
                 if (!ReferenceEquals(slot.GmemFile, file)) Fail($"inode {file.Inode.Number}: binding to slot {slot.Id} that does not point back");
+                if (slot.Aliased) Fail($"inode {file.Inode.Number}: the index holds aliasing slot {slot.Id}");
                 if (b.End > file.Inode.Pages) Fail($"inode {file.Inode.Number}: binding past the end of the file");
                 if (slot.Freed)
                 {

@@ -32,7 +32,7 @@ namespace GmemPS.Simulator
                 foreach (var s in kvm.GfnSpace[space].Overlapping(start, end))
                 {
                     var slot = s.Value;
-                    Emit(new Invalidated(kvm.Id, slot.Id, System.Math.Max(start, slot.BaseGfn), System.Math.Min(end, slot.EndGfn), InvalidationCause.Attributes));
+                    Zap(kvm, slot, System.Math.Max(start, slot.BaseGfn), System.Math.Min(end, slot.EndGfn), InvalidationCause.Attributes);
                 }
             if (r.Attributes == MemoryAttributes.None) kvm.Attributes.Clear(start, end);
             else kvm.Attributes.Set(start, end, r.Attributes);

@@ -15,6 +15,8 @@ namespace GmemPS.Simulator
             // Only SW_PROTECTED VMs take "private" from the attribute; SNP/TDX get it from hardware, others never.
             bool isPrivate = kvm.Type == (ulong)VmType.SwProtected && IsPrivate(kvm, gfn);
             var faultFlags = isPrivate ? MemoryFaultFlags.Private : MemoryFaultFlags.None;
+            // A mapping a design left pointing at a freed page is used without a fault; the page reads as zeros.
+            if (TouchesStaleMapping(kvm, gfn)) return GuestAccessResult.Done(write ? System.Array.Empty<byte>() : new byte[buffer.Length]);
 
             if (!kvm.GfnSpace[0].TryGet(gfn, out var hit))
                 return isPrivate ? GuestAccessResult.MemoryFault(gpa, faultFlags) : GuestAccessResult.Mmio(gpa);

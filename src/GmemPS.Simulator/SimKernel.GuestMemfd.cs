@@ -113,6 +113,12 @@ namespace GmemPS.Simulator
         private void Invalidate(SimGmemFile file, ulong start, ulong end, InvalidationCause cause)
         {
             foreach (var view in file.Inode.Views.ToList())
+            {
+                if (view.Owner != null && !view.Owner.Designs.InvalidatesLikeUpstream)
+                {
+                    InvalidateByDesign(view, view.Owner, start, end, cause);
+                    continue;
+                }
                 foreach (var binding in view.Bindings.Overlapping(start, end))
                 {
                     var slot = binding.Value;
@@ -121,12 +127,26 @@ namespace GmemPS.Simulator
                         ReportStaleBinding(view, slot, "kvm_gmem_punch_hole, walking the bindings to zap them,");
                         continue;
                     }
-                    ulong pgoff = slot.PageOffset;
-                    ulong first = System.Math.Max(pgoff, start);
-                    ulong last = System.Math.Min(pgoff + slot.Pages, end);
-                    if (first >= last) continue;
-                    Emit(new Invalidated(view.OwnerId, slot.Id, slot.BaseGfn + first - pgoff, slot.BaseGfn + last - pgoff, cause));
+                    var (first, last) = ClampedGfns(slot, start, end);
+                    if (first < last) Zap(view.Owner!, slot, first, last, cause);
                 }
+            }
+        }
+
+        /// <summary>The gfns of file pages [start, end) in a slot: base_gfn + max(pgoff, s) − pgoff … base_gfn + min(pgoff + npages, e) − pgoff.</summary>
+        private static (ulong First, ulong Last) ClampedGfns(SimMemslot slot, ulong start, ulong end)
+        {
+            ulong pgoff = slot.PageOffset;
+            ulong first = System.Math.Max(pgoff, start);
+            ulong last = System.Math.Min(pgoff + slot.Pages, end);
+            return first >= last ? (0UL, 0UL) : (slot.BaseGfn + first - pgoff, slot.BaseGfn + last - pgoff);
+        }
+
+        /// <summary>kvm_mmu_invalidate: the guest loses its mappings of [start, end), including any a design left stale.</summary>
+        private void Zap(SimKvm kvm, SimMemslot slot, ulong start, ulong end, InvalidationCause cause)
+        {
+            kvm.StaleGfns.Clear(start, end);
+            Emit(new Invalidated(kvm.Id, slot.Id, start, end, cause));
         }
 
         public static int RefuseRead(object request) =>

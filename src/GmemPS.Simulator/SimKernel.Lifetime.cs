@@ -85,7 +85,7 @@ namespace GmemPS.Simulator
                     continue;
                 }
                 slot.GmemFile = null;
-                Emit(new Invalidated(file.OwnerId, slot.Id, slot.BaseGfn, slot.EndGfn, InvalidationCause.FileRelease));
+                Zap(file.Owner!, slot, slot.BaseGfn, slot.EndGfn, InvalidationCause.FileRelease);
             }
             file.Bindings.Clear(0, ulong.MaxValue);
             file.Released = true;
@@ -102,12 +102,20 @@ namespace GmemPS.Simulator
         {
             var file = slot.GmemFile;
             if (file == null) return;
+            if (slot.Aliased)
+            {
+                slot.GmemFile = null; // never in the file's bindings
+                return;
+            }
             file.Bindings.Clear(slot.PageOffset, slot.PageOffset + slot.Pages);
             slot.GmemFile = null;
             if (file.SlotsPinFile) UnbindPinnedFile(file);
         }
 
+        /// <summary>The slots pointing at a file: its bindings, and (seed D without the 1:1 check) the slots aliasing them.</summary>
         private static System.Collections.Generic.List<SimMemslot> BoundSlots(SimGmemFile file) =>
-            file.Bindings.All.Select(b => b.Value).Distinct().ToList();
+            file.Bindings.All.Select(b => b.Value)
+                .Concat(file.Owner?.Slots.Values.Where(s => s.Aliased && ReferenceEquals(s.GmemFile, file)) ?? Enumerable.Empty<SimMemslot>())
+                .Distinct().ToList();
     }
 }

@@ -1,3 +1,4 @@
+using GmemPS.Designs;
 using GmemPS.Events;
 using GmemPS.Kernel;
 using GmemPS.Simulator.Objects;
@@ -75,12 +76,17 @@ namespace GmemPS.Simulator
                 slot.GmemFile = file;
                 slot.PageOffset = r.GuestMemfdOffset >> KvmLimits.PageShift;
                 slot.GmemOnly = file.Inode.Mmapable;
-                file.Bindings.Set(slot.PageOffset, slot.PageOffset + pages, slot);
+                // Without seed D's 1:1 check a second slot may map pages already bound: the index keeps the first.
+                slot.Aliased = file.Bindings.Overlaps(slot.PageOffset, slot.PageOffset + pages);
+                if (!slot.Aliased) file.Bindings.Set(slot.PageOffset, slot.PageOffset + pages, slot);
             }
             kvm.Slots[r.Slot] = slot;
             space.Set(baseGfn, baseGfn + pages, slot);
             Emit(new SlotCreated(kvm.Id, (int)r.Slot, baseGfn, pages, file?.Inode.Number ?? -1, slot.PageOffset));
             if (file != null && file.SlotsPinFile) BindPinnedFile(file, kvm);
+            if (slot.Aliased)
+                Emit(new AliasedBinding(kvm.Id, slot.Id, file!.Bindings.Overlapping(slot.PageOffset, slot.PageOffset + pages)[0].Value.Id,
+                    file.Inode.Number, slot.PageOffset, slot.PageOffset + pages, DesignDecisions.OneToOne));
         }
 
         /// <summary>kvm_gmem_bind's checks; returns the file to bind.</summary>
@@ -96,7 +102,7 @@ namespace GmemPS.Simulator
             if ((long)r.GuestMemfdOffset < 0 || r.GuestMemfdOffset + r.MemorySize > file.Inode.Size)
                 throw Refuse(op, KernelRules.GmemRangeOutsideFile, r,
                     $"offset {Hex.Address(r.GuestMemfdOffset)} + size {Hex.Address(r.MemorySize)} > file size {Hex.Address(file.Inode.Size)}");
-            if (file.Bindings.Overlaps(start, start + pages))
+            if (file.Bindings.Overlaps(start, start + pages) && kvm.Designs.DuplicateBindingCheck == DuplicateBindingCheck.Enforced)
             {
                 var other = file.Bindings.Overlapping(start, start + pages)[0].Value;
                 throw Refuse(op, KernelRules.GmemRangeAlreadyBound, r, $"file pages overlap those of slot {other.Id}");
@@ -134,7 +140,7 @@ namespace GmemPS.Simulator
                 foreach (var hit in space.Overlapping(baseGfn, baseGfn + pages))
                     if (!ReferenceEquals(hit.Value, old))
                         throw Refuse(op, KernelRules.MemslotGpaOverlap, r, $"the new range meets slot {hit.Value.Id}");
-                Emit(new Invalidated(kvm.Id, old.Id, old.BaseGfn, old.EndGfn, InvalidationCause.SlotDelete));
+                Zap(kvm, old, old.BaseGfn, old.EndGfn, InvalidationCause.SlotDelete);
                 space.Clear(old.BaseGfn, old.EndGfn);
                 old.BaseGfn = baseGfn;
                 space.Set(baseGfn, baseGfn + pages, old);
@@ -145,7 +151,7 @@ namespace GmemPS.Simulator
         /// <summary>kvm_invalidate_memslot zaps the whole slot, then kvm_free_memslot unbinds. File pages stay.</summary>
         private void DeleteSlot(SimKvm kvm, SimMemslot slot)
         {
-            Emit(new Invalidated(kvm.Id, slot.Id, slot.BaseGfn, slot.EndGfn, InvalidationCause.SlotDelete));
+            Zap(kvm, slot, slot.BaseGfn, slot.EndGfn, InvalidationCause.SlotDelete);
             Unbind(slot);
             kvm.GfnSpace[slot.AddressSpace].Clear(slot.BaseGfn, slot.EndGfn);
             kvm.Slots.Remove(((uint)slot.AddressSpace << 16) | (uint)slot.Id);

@@ -5,7 +5,7 @@ param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/GmemPS')
 )
 
-Describe 'Seed A: who pins whom' -Tag Simulator {
+Describe 'Designs argued on the mailing lists' -Tag Simulator {
     BeforeAll {
         Import-Module -Name $ModulePath -ErrorAction Stop
         Import-Module -Name (Join-Path $PSScriptRoot 'GmemPS.ShouldOperators.psm1') -Force -ErrorAction Stop
@@ -17,87 +17,131 @@ Describe 'Seed A: who pins whom' -Tag Simulator {
         $mark = 0
     }
 
-    It 'New-GmemVm records the designs a VM runs; upstream by default' {
-        (New-GmemVm).Designs.IsUpstream | Should -BeTrue
-        $vm = New-GmemVm -PinModel SlotPinsFile -RebindPolicy ZeroOnUnbind
-        "$($vm.Designs)" | Should -Be 'PinModel=SlotPinsFile, RebindPolicy=ZeroOnUnbind'
-        ($vm | New-GmemVm).Designs | Should -Be $vm.Designs
+    Context 'Seed A: who pins whom' {
+        It 'New-GmemVm records the designs a VM runs; upstream by default' {
+            (New-GmemVm).Designs.IsUpstream | Should -BeTrue
+            $vm = New-GmemVm -PinModel SlotPinsFile -RebindPolicy ZeroOnUnbind
+            "$($vm.Designs)" | Should -Be 'PinModel=SlotPinsFile, RebindPolicy=ZeroOnUnbind'
+            ($vm | New-GmemVm).Designs | Should -Be $vm.Designs
+        }
+
+        It 'upstream: closing the VM fd keeps the VM, kept by its file' {
+            $vm = New-GmemVm
+            $null = $vm | New-GmemFile -Size 2MB | Add-Memslot -Gpa 0 -PassThru
+            $vm | Remove-GmemVm -Confirm:$false
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind VmKeptAliveByFiles -EventCount 1
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -Not -HaveGmemEvent -Kind VmDestroyed
+        }
+
+        It 'SlotPinsFile: closing the VM fd destroys the VM and clears the file owner' {
+            $vm = New-GmemVm -PinModel SlotPinsFile
+            $null = $vm | New-GmemFile -Size 2MB | Add-Memslot -Gpa 0 -PassThru
+            $vm | Remove-GmemVm -Confirm:$false
+            $events = @(Get-GmemEvent -Backend Simulator -Since $mark)
+            $events | Should -HaveGmemEvent -Kind GmemOwnerCleared -EventCount 1
+            $events | Should -HaveGmemEvent -Kind VmDestroyed -EventCount 1
+        }
+
+        It 'Add-Memslot -Vm: upstream refuses another VM''s file' {
+            $vm1 = New-GmemVm
+            $vm2 = New-GmemVm
+            $file = $vm1 | New-GmemFile -Size 2MB
+            $file | Add-Memslot -Vm $vm2 -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemFdOtherVm
+        }
+
+        It 'SlotPinsFile -RebindPolicy <Policy>: rebinding reports <Kind>' -ForEach @(
+            @{ Policy = 'Expose'; Kind = 'DataExposedToOtherVm' }
+            @{ Policy = 'ZeroOnRebind'; Kind = 'PagesZeroedForNewOwner' }
+        ) {
+            $first = New-GmemVm -PinModel SlotPinsFile -RebindPolicy $Policy
+            $second = $first | New-GmemVm
+            $file = $first | New-GmemFile -Size 2MB -Mmap -InitShared
+            $slot = $file | Add-Memslot -Gpa 0 -PassThru
+            $file | Write-GmemMemory -Offset 0 -Value 1, 2, 3
+            $slot | Remove-Memslot -Confirm:$false
+            $null = $file | Add-Memslot -Vm $second -Gpa 0 -PassThru
+            $events = @(Get-GmemEvent -Backend Simulator -Since $mark -Kind $Kind)
+            $events | Should -HaveCount 1
+            $events[0].Design | Should -BeLike 'Seed A*'
+        }
+
+        It 'New-GmemFile -SystemIoctl: refused upstream, owner-less with SlotPinsFile' {
+            New-GmemFile -SystemIoctl -Size 2MB -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemCreateIsVmIoctl
+            $file = New-GmemFile -SystemIoctl -PinModel SlotPinsFile -Size 2MB
+            $file.Vm | Should -BeNullOrEmpty
+            $file | Add-Memslot -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            "$($err[0].FullyQualifiedErrorId)" | Should -BeLike 'GmemFileHasNoVm*'
+            $null = $file | Add-Memslot -Vm (New-GmemVm -PinModel SlotPinsFile) -Gpa 0 -PassThru
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind GmemOwnerSet -EventCount 1
+        }
+
+        It 'New-GmemFile -LinkFrom: upstream has no ioctl; LinkedViews shares the memory' {
+            $file = New-GmemVm | New-GmemFile -Size 2MB -Mmap -InitShared
+            New-GmemVm | New-GmemFile -LinkFrom $file -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno ENOTTY -RuleId GmemLinkNotSupported
+            $view = New-GmemVm -GmemLink LinkedViews | New-GmemFile -LinkFrom $file
+            $file | Write-GmemMemory -Offset 0x1000 -Value 7, 8
+            $view | Read-GmemMemory -Offset 0x1000 -Count 2 | Should -Be @(7, 8)
+        }
+
+        It '-GmemFlagToggle AcceptedPreFix: dropping GUEST_MEMFD leaves a binding that a punch then uses after free' {
+            $vm = New-GmemVm -GmemFlagToggle AcceptedPreFix
+            $file = $vm | New-GmemFile -Size 2MB -Mmap -InitShared
+            $slot = $file | Add-Memslot -Gpa 0 -PassThru
+            # The same slot again without GUEST_MEMFD: a FLAGS_ONLY update, which 6.18.0 accepted.
+            $null = Add-Memslot -Vm $vm -Slot 0 -Gpa 0 -Size 2MB -UserspaceAddress $slot.UserspaceAddress -PassThru
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind DanglingBinding -EventCount 1
+            $file | Remove-GmemRange -Offset 0 -Length 4KB -Confirm:$false
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind UseAfterFree -EventCount 1
+        }
+
+        It 'a rebind policy without SlotPinsFile is a design conflict' {
+            New-GmemVm -RebindPolicy ZeroOnUnbind -ErrorVariable err -ErrorAction SilentlyContinue
+            "$($err[0].FullyQualifiedErrorId)" | Should -BeLike 'GmemDesignConflict*'
+        }
     }
 
-    It 'upstream: closing the VM fd keeps the VM, kept by its file' {
-        $vm = New-GmemVm
-        $null = $vm | New-GmemFile -Size 2MB | Add-Memslot -Gpa 0 -PassThru
-        $vm | Remove-GmemVm -Confirm:$false
-        Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind VmKeptAliveByFiles -EventCount 1
-        Get-GmemEvent -Backend Simulator -Since $mark | Should -Not -HaveGmemEvent -Kind VmDestroyed
-    }
+    Context 'Seed D: per-slot invalidation' {
+        It '-OffsetIndex <Index>: a punch in file A zaps <Count> slot(s)' -ForEach @(
+            @{ Index = 'PerFileBindings'; Count = 1 }
+            @{ Index = 'PerVmOffsetTree'; Count = 2 }
+        ) {
+            $vm = New-GmemVm -OffsetIndex $Index
+            $a = $vm | New-GmemFile -Size 1MB
+            $b = $vm | New-GmemFile -Size 1MB
+            $null = $a | Add-Memslot -Gpa 0x10000000 -PassThru
+            $null = $b | Add-Memslot -Gpa 0x20000000 -PassThru
+            $a | Remove-GmemRange -Offset 0x10000 -Length 0x2000 -Confirm:$false
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind Invalidated -Cause PunchHole -EventCount $Count
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind MisdirectedInvalidation -EventCount ($Count - 1)
+        }
 
-    It 'SlotPinsFile: closing the VM fd destroys the VM and clears the file owner' {
-        $vm = New-GmemVm -PinModel SlotPinsFile
-        $null = $vm | New-GmemFile -Size 2MB | Add-Memslot -Gpa 0 -PassThru
-        $vm | Remove-GmemVm -Confirm:$false
-        $events = @(Get-GmemEvent -Backend Simulator -Since $mark)
-        $events | Should -HaveGmemEvent -Kind GmemOwnerCleared -EventCount 1
-        $events | Should -HaveGmemEvent -Kind VmDestroyed -EventCount 1
-    }
+        It '-GfnMath SketchWithoutBaseGfn zaps below the slot and leaves a stale mapping' {
+            $vm = New-GmemVm -GfnMath SketchWithoutBaseGfn
+            $file = $vm | New-GmemFile -Size 2MB
+            $null = $file | Add-Memslot -Gpa 0x10000000 -Size 1MB -Offset 1MB -PassThru
+            $file | Remove-GmemRange -Offset (200 * 4KB) -Length (100 * 4KB) -Confirm:$false
+            $events = @(Get-GmemEvent -Backend Simulator -Since $mark)
+            $events | Should -HaveGmemEvent -Kind Invalidated -GfnStart 0 -GfnEnd 0x2c -EventCount 1
+            $events | Should -HaveGmemEvent -Kind StaleMappingLeft -EventCount 1
+        }
 
-    It 'Add-Memslot -Vm: upstream refuses another VM''s file' {
-        $vm1 = New-GmemVm
-        $vm2 = New-GmemVm
-        $file = $vm1 | New-GmemFile -Size 2MB
-        $file | Add-Memslot -Vm $vm2 -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
-        $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemFdOtherVm
-    }
+        It '-DuplicateBindingCheck Off accepts a second slot over the same file pages (AliasedBinding)' {
+            $vm = New-GmemVm -DuplicateBindingCheck Off
+            $file = $vm | New-GmemFile -Size 1MB
+            $null = $file | Add-Memslot -Gpa 0 -PassThru
+            $null = $file | Add-Memslot -Gpa 1GB -PassThru
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind AliasedBinding -EventCount 1
+        }
 
-    It 'SlotPinsFile -RebindPolicy <Policy>: rebinding reports <Kind>' -ForEach @(
-        @{ Policy = 'Expose'; Kind = 'DataExposedToOtherVm' }
-        @{ Policy = 'ZeroOnRebind'; Kind = 'PagesZeroedForNewOwner' }
-    ) {
-        $first = New-GmemVm -PinModel SlotPinsFile -RebindPolicy $Policy
-        $second = $first | New-GmemVm
-        $file = $first | New-GmemFile -Size 2MB -Mmap -InitShared
-        $slot = $file | Add-Memslot -Gpa 0 -PassThru
-        $file | Write-GmemMemory -Offset 0 -Value 1, 2, 3
-        $slot | Remove-Memslot -Confirm:$false
-        $null = $file | Add-Memslot -Vm $second -Gpa 0 -PassThru
-        $events = @(Get-GmemEvent -Backend Simulator -Since $mark -Kind $Kind)
-        $events | Should -HaveCount 1
-        $events[0].Design | Should -BeLike 'Seed A*'
-    }
-
-    It 'New-GmemFile -SystemIoctl: refused upstream, owner-less with SlotPinsFile' {
-        New-GmemFile -SystemIoctl -Size 2MB -ErrorVariable err -ErrorAction SilentlyContinue
-        $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemCreateIsVmIoctl
-        $file = New-GmemFile -SystemIoctl -PinModel SlotPinsFile -Size 2MB
-        $file.Vm | Should -BeNullOrEmpty
-        $file | Add-Memslot -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
-        "$($err[0].FullyQualifiedErrorId)" | Should -BeLike 'GmemFileHasNoVm*'
-        $null = $file | Add-Memslot -Vm (New-GmemVm -PinModel SlotPinsFile) -Gpa 0 -PassThru
-        Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind GmemOwnerSet -EventCount 1
-    }
-
-    It 'New-GmemFile -LinkFrom: upstream has no ioctl; LinkedViews shares the memory' {
-        $file = New-GmemVm | New-GmemFile -Size 2MB -Mmap -InitShared
-        New-GmemVm | New-GmemFile -LinkFrom $file -ErrorVariable err -ErrorAction SilentlyContinue
-        $err | Should -BeGmemRefusal -Errno ENOTTY -RuleId GmemLinkNotSupported
-        $view = New-GmemVm -GmemLink LinkedViews | New-GmemFile -LinkFrom $file
-        $file | Write-GmemMemory -Offset 0x1000 -Value 7, 8
-        $view | Read-GmemMemory -Offset 0x1000 -Count 2 | Should -Be @(7, 8)
-    }
-
-    It '-GmemFlagToggle AcceptedPreFix: dropping GUEST_MEMFD leaves a binding that a punch then uses after free' {
-        $vm = New-GmemVm -GmemFlagToggle AcceptedPreFix
-        $file = $vm | New-GmemFile -Size 2MB -Mmap -InitShared
-        $slot = $file | Add-Memslot -Gpa 0 -PassThru
-        # The same slot again without GUEST_MEMFD: a FLAGS_ONLY update, which 6.18.0 accepted.
-        $null = Add-Memslot -Vm $vm -Slot 0 -Gpa 0 -Size 2MB -UserspaceAddress $slot.UserspaceAddress -PassThru
-        Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind DanglingBinding -EventCount 1
-        $file | Remove-GmemRange -Offset 0 -Length 4KB -Confirm:$false
-        Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind UseAfterFree -EventCount 1
-    }
-
-    It 'a rebind policy without SlotPinsFile is a design conflict' {
-        New-GmemVm -RebindPolicy ZeroOnUnbind -ErrorVariable err -ErrorAction SilentlyContinue
-        "$($err[0].FullyQualifiedErrorId)" | Should -BeLike 'GmemDesignConflict*'
+        It '-OffsetIndex PerSlotNotifier calls every slot of the file' {
+            $vm = New-GmemVm -OffsetIndex PerSlotNotifier
+            $file = $vm | New-GmemFile -Size 4MB
+            foreach ($i in 0..3) { $null = $file | Add-Memslot -Gpa ($i * 1GB) -Size 1MB -Offset ($i * 1MB) -PassThru }
+            $file | Remove-GmemRange -Offset 2MB -Length 4KB -Confirm:$false
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind InvalidateCallback -EventCount 4
+        }
     }
 }

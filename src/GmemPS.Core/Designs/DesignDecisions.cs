@@ -25,5 +25,17 @@ namespace GmemPS.Designs
             "6.18.0 bug fixed in 6.19-rc1 (9935df5333aa): a FLAGS_ONLY update that drops GUEST_MEMFD leaves the binding on the freed memslot";
         public const string LinkedViews =
             "Seed A, link RFC (Ackerley 2023, Afranji 2025): KVM_LINK_GUEST_MEMFD gives another VM its own view of the inode";
+
+        // Seed D: per-slot invalidation (Dec 2021 - Jan 2022).
+        public const string PerFileBindings =
+            "Seed D, merged: guest_memfd's per-file bindings xarray finds exactly the slots of the punched file, each gfn range clamped to its slot";
+        public const string OffsetTree =
+            "Seed D, Chao's v3 ofs_tree (2021-12-23): one per-VM tree keyed by file offset alone; Sean: 'this won't work' once two files share offsets";
+        public const string SlotNotifier =
+            "Seed D, Sean (2022-01-04): one notifier per memslot; the store calls every registered slot and each filters, one callback per slot";
+        public const string SketchMath =
+            "Seed D, Sean's sketch (2021-12-28), 'likely with bad math': the gfn range leaves out base_gfn and never clamps its start";
+        public const string OneToOne =
+            "Seed D, Sean (2021-12-23): gfn <-> file+offset must be 1:1, or an invalidation cannot find every mapping of a page";
     }
 }

@@ -42,6 +42,35 @@ namespace GmemPS.Designs
         LinkedViews,
     }
 
+    /// <summary>§D: how a punch in a file finds the memslots (and gfns) to zap.</summary>
+    public enum OffsetIndex
+    {
+        /// <summary>Upstream: each file's bindings xarray, file page → memslot; only that file's slots are visited.</summary>
+        PerFileBindings,
+        /// <summary>Chao's v3 ofs_tree: one per-VM interval tree keyed by file offset alone, whatever the file.</summary>
+        PerVmOffsetTree,
+        /// <summary>Sean's proposal: a notifier per memslot; the store calls every registered slot and each one filters.</summary>
+        PerSlotNotifier,
+    }
+
+    /// <summary>§D: the file-page → gfn arithmetic of an invalidation.</summary>
+    public enum GfnMath
+    {
+        /// <summary>Upstream: base_gfn + max(pgoff, s) − pgoff … base_gfn + min(pgoff + npages, e) − pgoff.</summary>
+        Clamped,
+        /// <summary>Sean's sketch ("likely with bad math"): base_gfn left out of both ends, the start never clamped.</summary>
+        SketchWithoutBaseGfn,
+    }
+
+    /// <summary>§D: whether one file page may back two gfns of a VM.</summary>
+    public enum DuplicateBindingCheck
+    {
+        /// <summary>Upstream: a range already bound is refused, so gfn ↔ file+offset stays 1:1.</summary>
+        Enforced,
+        /// <summary>No check: a second slot aliases the page, and the per-file index can remember only one of them.</summary>
+        Off,
+    }
+
     /// <summary>
     /// The designs a simulated VM (or a guest_memfd created without one) runs: one property per design axis
     /// argued on the mailing lists. The default of every property is upstream Linux 6.18, which the
@@ -55,6 +84,9 @@ namespace GmemPS.Designs
         public RebindPolicy RebindPolicy { get; init; }
         public GmemFlagToggle GmemFlagToggle { get; init; }
         public GmemLink GmemLink { get; init; }
+        public OffsetIndex OffsetIndex { get; init; }
+        public GfnMath GfnMath { get; init; }
+        public DuplicateBindingCheck DuplicateBindingCheck { get; init; }
 
         /// <summary>Every axis at its upstream value.</summary>
         public bool IsUpstream => Equals(Upstream);
@@ -71,6 +103,9 @@ namespace GmemPS.Designs
             Add(nameof(RebindPolicy), RebindPolicy, Upstream.RebindPolicy);
             Add(nameof(GmemFlagToggle), GmemFlagToggle, Upstream.GmemFlagToggle);
             Add(nameof(GmemLink), GmemLink, Upstream.GmemLink);
+            Add(nameof(OffsetIndex), OffsetIndex, Upstream.OffsetIndex);
+            Add(nameof(GfnMath), GfnMath, Upstream.GfnMath);
+            Add(nameof(DuplicateBindingCheck), DuplicateBindingCheck, Upstream.DuplicateBindingCheck);
             return list;
         }
 
@@ -79,8 +114,14 @@ namespace GmemPS.Designs
         {
             if (PinModel == PinModel.FilePinsVm && RebindPolicy != RebindPolicy.Expose)
                 return $"RebindPolicy {RebindPolicy} applies only to PinModel SlotPinsFile: with FilePinsVm the owner is fixed at creation and a file is never rebound";
+            if (PinModel == PinModel.SlotPinsFile && DuplicateBindingCheck == DuplicateBindingCheck.Off)
+                return "DuplicateBindingCheck Off is modelled with FilePinsVm only: an aliasing slot would hold a file reference the bindings do not record";
             return null;
         }
+
+        /// <summary>Invalidation finds its slots and gfns as upstream does (the §D axes are all upstream).</summary>
+        public bool InvalidatesLikeUpstream =>
+            OffsetIndex == OffsetIndex.PerFileBindings && GfnMath == GfnMath.Clamped && DuplicateBindingCheck == DuplicateBindingCheck.Enforced;
 
         /// <summary>"upstream 6.18" or the deviations, for messages and the VM's Design property.</summary>
         public override string ToString()

@@ -74,4 +74,33 @@ namespace GmemPS.Events
         protected override string What() =>
             $"vm {VmId} got its own view of inode {Inode} (vm {SourceVmId}'s guest_memfd): the memory is shared, the bindings are per view";
     }
+
+    // ---- Seed D: per-slot invalidation ----
+
+    public sealed record InvalidateCallback(int VmId, int Slot, bool Acted, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} slot {Slot}'s notifier called: " + (Acted ? "the punched pages are in its range, it zaps" : "nothing of the punch is in its range, it returns");
+    }
+
+    public sealed record MisdirectedInvalidation(int VmId, int Slot, ulong ZappedStart, ulong ZappedEnd, ulong IntendedStart, ulong IntendedEnd, string Why, string Design)
+        : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} slot {Slot}: zapped gfns [{GmemPS.Kernel.Hex.Address(ZappedStart)}, {GmemPS.Kernel.Hex.Address(ZappedEnd)}) "
+            + (IntendedStart == IntendedEnd ? "that back no punched page" : $"but the punched pages are gfns [{GmemPS.Kernel.Hex.Address(IntendedStart)}, {GmemPS.Kernel.Hex.Address(IntendedEnd)})")
+            + $": {Why}";
+    }
+
+    public sealed record StaleMappingLeft(int VmId, int Slot, ulong GfnStart, ulong GfnEnd, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} slot {Slot}: gfns [{GmemPS.Kernel.Hex.Address(GfnStart)}, {GmemPS.Kernel.Hex.Address(GfnEnd)}) were not zapped, so their mappings still point at freed pages";
+    }
+
+    public sealed record AliasedBinding(int VmId, int Slot, int OtherSlot, long Inode, ulong FirstPage, ulong EndPage, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} slot {Slot} maps inode {Inode} pages [{FirstPage}, {EndPage}) that slot {OtherSlot} already maps; the file's index remembers only slot {OtherSlot}";
+    }
 }

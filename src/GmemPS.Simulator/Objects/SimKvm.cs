@@ -36,6 +36,12 @@ namespace GmemPS.Simulator.Objects
         /// <summary>kvm-&gt;mem_attr_array: gfn → attributes (absent = 0, shared).</summary>
         public IntervalMap<MemoryAttributes> Attributes { get; } = new IntervalMap<MemoryAttributes>();
 
+        /// <summary>
+        /// Gfns whose guest mappings still point at pages that were freed without a zap: only a design's
+        /// invalidation bug (seed D) or race (seed C) leaves any. The value says how it happened.
+        /// </summary>
+        public IntervalMap<string> StaleGfns { get; } = new IntervalMap<string>();
+
         /// <summary>kvm_arch_has_private_mem: SW_PROTECTED, SNP and TDX VMs.</summary>
         public bool HasPrivateMemory => Type == (ulong)VmType.SwProtected || Type == (ulong)VmType.Snp || Type == (ulong)VmType.Tdx;
     }

@@ -33,6 +33,9 @@ namespace GmemPS.Simulator.Objects
         /// <summary>kvm_free_memslot ran: only a dangling pointer (the 6.18.0 FLAGS_ONLY bug) can still reach it.</summary>
         public bool Freed { get; set; }
 
+        /// <summary>Bound to file pages another slot of the VM already maps (seed D with the 1:1 check off): not in the file's bindings.</summary>
+        public bool Aliased { get; set; }
+
         public bool IsGmem => (Flags & MemslotFlags.GuestMemfd) != 0;
 
         /// <summary>index(gfn) = gfn − base_gfn + pgoff (kvm_gmem_get_index).</summary>

@@ -43,6 +43,18 @@ namespace GmemPS.Commands
         [Parameter]
         public GmemLink GmemLink { get; set; }
 
+        /// <summary>Seed D: PerFileBindings (upstream), PerVmOffsetTree (Chao's v3 ofs_tree) or PerSlotNotifier (Sean's fan-out).</summary>
+        [Parameter]
+        public OffsetIndex OffsetIndex { get; set; }
+
+        /// <summary>Seed D: Clamped (upstream) or SketchWithoutBaseGfn (Sean's sketch).</summary>
+        [Parameter]
+        public GfnMath GfnMath { get; set; }
+
+        /// <summary>Seed D: Enforced (upstream, 1:1 gfn ↔ file+offset) or Off.</summary>
+        [Parameter]
+        public DuplicateBindingCheck DuplicateBindingCheck { get; set; }
+
         protected override void ProcessRecord()
         {
             string? profile = CanonicalProfile(Backend, Profile);
@@ -61,6 +73,9 @@ namespace GmemPS.Commands
             if (IsGiven(nameof(RebindPolicy))) d = d with { RebindPolicy = RebindPolicy };
             if (IsGiven(nameof(GmemFlagToggle))) d = d with { GmemFlagToggle = GmemFlagToggle };
             if (IsGiven(nameof(GmemLink))) d = d with { GmemLink = GmemLink };
+            if (IsGiven(nameof(OffsetIndex))) d = d with { OffsetIndex = OffsetIndex };
+            if (IsGiven(nameof(GfnMath))) d = d with { GfnMath = GfnMath };
+            if (IsGiven(nameof(DuplicateBindingCheck))) d = d with { DuplicateBindingCheck = DuplicateBindingCheck };
             return d;
         }
     }

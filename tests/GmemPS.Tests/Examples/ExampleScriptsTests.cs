@@ -21,6 +21,7 @@ namespace GmemPS.Tests.Examples
             ("punch-while-mapped.ps1", "PunchWhileMappedTwinTests.cs"),
             ("slot-rules.ps1", "SlotRulesTwinTests.cs"),
             ("design-who-pins-whom.ps1", "WhoPinsWhomTwinTests.cs"),
+            ("design-per-slot-invalidation.ps1", "PerSlotInvalidationTwinTests.cs"),
         };
 
         public static TheoryData<string, string> Twins
