@@ -16,6 +16,12 @@ namespace GmemPS.Simulator
         {
             foreach (var kvm in kernel.LiveVms) CheckVm(kernel, kvm);
             foreach (var file in kernel.LiveFiles) CheckFile(kernel, file);
+            foreach (var inode in kernel.LiveFiles.Select(f => f.Inode).Distinct()) CheckPageStates(kernel, inode);
+            foreach (var mapping in kernel.LiveMappings.Where(m => m.File != null))
+                foreach (var faulted in mapping.Faulted.All)
+                    for (ulong page = faulted.Start; page < faulted.End; page++)
+                        if (!SimKernel.HostMayMap(mapping.File!.Inode, page))
+                            Fail($"inode {mapping.File.Inode.Number}: page {page} is mapped in the host but the host may not map it");
             foreach (var target in kernel.Descriptors.Values)
             {
                 if (target is SimKvm k && k.Destroyed) Fail($"a descriptor still refers to destroyed vm {k.Id}");
@@ -96,6 +102,20 @@ namespace GmemPS.Simulator
                 }
                 if (file.Owner == null || !file.Owner.Slots.Values.Contains(slot)) Fail($"inode {file.Inode.Number}: bound to slot {slot.Id} that its vm no longer has");
             }
+        }
+
+        /// <summary>Seed B: a per-page state for every page under its designs, none upstream; a Pending page waits on a host reference.</summary>
+        private static void CheckPageStates(SimKernel kernel, SimGmemInode inode)
+        {
+            if (inode.Conversion == ConversionModel.VmAttributes)
+            {
+                if (inode.States.Count != 0) Fail($"inode {inode.Number}: per-page states on an upstream guest_memfd");
+                return;
+            }
+            if (inode.States.Covered(0, inode.Pages) != inode.Pages) Fail($"inode {inode.Number}: a page has no state");
+            foreach (var run in inode.States.All.Where(s => s.Value == GmemPageState.Pending))
+                for (ulong page = run.Start; page < run.End; page++)
+                    if (kernel.ReferencesOn(inode, page) == 0) Fail($"inode {inode.Number}: page {page} is Pending with no host reference to wait for");
         }
 
         private static void Fail(string message) => throw new InvalidOperationException("Simulator invariant broken: " + message);

@@ -35,7 +35,9 @@ namespace GmemPS.Simulator
         private GuestMemfdFlags SupportedGmemFlags(SimKvm? kvm)
         {
             var flags = Profile.GuestMemfdFlags;
-            if (kvm != null && kvm.HasPrivateMemory) flags &= ~GuestMemfdFlags.InitShared;
+            // Seed B's designs convert in place, so a private-capable VM may start a file shared.
+            if (kvm != null && kvm.HasPrivateMemory && kvm.Designs.ConversionModel == GmemPS.Designs.ConversionModel.VmAttributes)
+                flags &= ~GuestMemfdFlags.InitShared;
             return flags;
         }
 

@@ -21,6 +21,8 @@ namespace GmemPS.Simulator
             if (!kvm.GfnSpace[0].TryGet(gfn, out var hit))
                 return isPrivate ? GuestAccessResult.MemoryFault(gpa, faultFlags) : GuestAccessResult.Mmio(gpa);
             var slot = hit.Value;
+            var converted = GuestAccessByConversion(slot, gpa, gfn, inPage, buffer, write);
+            if (converted != null) return converted;
 
             if (isPrivate || (slot.GmemOnly && Profile.GmemOnlySlotsFaultFromFile))
             {

@@ -32,8 +32,12 @@ namespace GmemPS.Simulator
         }
 
         /// <summary>A new inode and its first view, with the fd; the file pins <paramref name="owner"/> when the design says so.</summary>
-        private (SimGmemFile File, int Fd) NewFile(SimKvm? owner, CreateGuestMemfdRequest request, DesignPolicies designs) =>
-            AddView(owner, new SimGmemInode(nextInode++, request.Size, request.Flags), designs);
+        private (SimGmemFile File, int Fd) NewFile(SimKvm? owner, CreateGuestMemfdRequest request, DesignPolicies designs)
+        {
+            var inode = new SimGmemInode(nextInode++, request.Size, request.Flags);
+            InitPageStates(inode, designs);
+            return AddView(owner, inode, designs);
+        }
 
         /// <summary>A file (view) over an inode, with its fd.</summary>
         private (SimGmemFile File, int Fd) AddView(SimKvm? owner, SimGmemInode inode, DesignPolicies designs)
@@ -105,6 +109,7 @@ namespace GmemPS.Simulator
         private void PunchHole(SimGmemFile file, ulong start, ulong end)
         {
             Invalidate(file, start, end, InvalidationCause.PunchHole);
+            RemovePendingPages(file.Inode, start, end);
             ulong freed = file.Inode.Truncate(start, end);
             if (freed > 0) Emit(new PagesFreed(file.Inode.Number, start, end, freed));
         }

@@ -22,6 +22,8 @@ namespace GmemPS.Simulator
         public SimGmemFile? File { get; }
         public long FileOffset { get; }
         public bool Unmapped { get; set; }
+        /// <summary>File pages this mapping has faulted in (its PTEs): the page's mapcount, which seed B's conversions check.</summary>
+        public IntervalMap<bool> Faulted { get; } = new IntervalMap<bool>();
         /// <summary>Anonymous memory: written pages only.</summary>
         public System.Collections.Generic.Dictionary<long, byte[]> AnonymousPages { get; } = new System.Collections.Generic.Dictionary<long, byte[]>();
     }
@@ -91,8 +93,8 @@ namespace GmemPS.Simulator
                     ulong page = (ulong)(mapping.FileOffset + at) >> KvmLimits.PageShift;
                     if (page >= file.Inode.Pages)
                         throw Refuse(op, KernelRules.HostAccessNotShared, $"{Hex.Address(mapping.Address + (ulong)at)}", $"file page {page} is at or past the end ({file.Inode.Pages} pages)");
-                    if (!file.Inode.InitShared)
-                        throw Refuse(op, KernelRules.HostAccessNotShared, $"{Hex.Address(mapping.Address + (ulong)at)}", $"inode {file.Inode.Number} was created without INIT_SHARED");
+                    if (!HostMayMap(file.Inode, page))
+                        throw Refuse(op, KernelRules.HostAccessNotShared, $"{Hex.Address(mapping.Address + (ulong)at)}", HostRefusal(file.Inode, page));
                 }
             }
             for (int done = 0; done < count;)
@@ -103,6 +105,7 @@ namespace GmemPS.Simulator
                 if (file != null)
                 {
                     ulong page = (ulong)(mapping.FileOffset + at) >> KvmLimits.PageShift;
+                    mapping.Faulted.Set(page, page + 1, true);
                     bool isNew = write
                         ? file.Inode.Write(page, inPage, buffer, bufferOffset + done, chunk)
                         : file.Inode.Read(page, inPage, buffer, bufferOffset + done, chunk);

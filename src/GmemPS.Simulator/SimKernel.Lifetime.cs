@@ -90,6 +90,7 @@ namespace GmemPS.Simulator
             file.Bindings.Clear(0, ulong.MaxValue);
             file.Released = true;
             file.Inode.Views.Remove(file);
+            if (file.Inode.Views.Count == 0) RemovePendingPages(file.Inode, 0, file.Inode.Pages);
             ulong freed = file.Inode.Views.Count == 0 ? file.Inode.Truncate(0, file.Inode.Pages) : 0;
             liveFiles.Remove(file);
             Emit(new FileReleased(file.OwnerId, file.Inode.Number, bound.Count(s => !s.Freed)));

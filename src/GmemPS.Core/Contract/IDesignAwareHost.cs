@@ -29,4 +29,27 @@ namespace GmemPS.Contract
         /// <summary>KVM_LINK_GUEST_MEMFD: a new view of <paramref name="source"/>'s inode owned by this VM (ENOTTY upstream).</summary>
         IGuestMemfd LinkGuestMemfd(IGuestMemfd source);
     }
+
+    /// <summary>The design-only operations on a simulated guest_memfd (seed B: in-place conversion and host references).</summary>
+    public interface IDesignGuestMemfd : IGuestMemfd
+    {
+        /// <summary>Converts pages (KVM_SET_MEMORY_ATTRIBUTES2, or RFC v5's share/unshare); ENOTTY upstream.</summary>
+        void Convert(ConvertRequest request);
+
+        /// <summary>The host takes a reference on pages (a pin, or a speculative one): they must be mappable by the host.</summary>
+        IHostReference Reference(long offset, long length, HostReferenceKind kind);
+
+        /// <summary>madvise(MADV_DONTNEED) on every host mapping of the pages: their PTEs go, the mappings stay.</summary>
+        void DropHostMappings(long offset, long length);
+
+        /// <summary>Per-page states of [offset, offset+length), as runs.</summary>
+        System.Collections.Generic.IReadOnlyList<PageStateRange> PageStates(long offset, long length);
+    }
+
+    /// <summary>A host reference on guest_memfd pages; releasing it is the put that may run a final-put callback.</summary>
+    public interface IHostReference
+    {
+        bool IsReleased { get; }
+        void Release();
+    }
 }

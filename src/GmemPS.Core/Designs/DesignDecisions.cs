@@ -37,5 +37,25 @@ namespace GmemPS.Designs
             "Seed D, Sean's sketch (2021-12-28), 'likely with bad math': the gfn range leaves out base_gfn and never clamps its start";
         public const string OneToOne =
             "Seed D, Sean (2021-12-23): gfn <-> file+offset must be 1:1, or an invalidation cannot find every mapping of a page";
+
+        // Seed B: in-place conversion with host references (2025-2026).
+        public const string VmAttributes =
+            "Seed B, upstream 6.18: shared or private is a whole-file property (INIT_SHARED); conversion is KVM_SET_MEMORY_ATTRIBUTES on the VM plus a punch";
+        public const string FolioMappability =
+            "Seed B, Fuad's RFC v5 (2025-01-17): per-page mappability ALL / GUEST / NONE in the inode's mappable_offsets";
+        public const string MappedEagain =
+            "Seed B, RFC v5: unshare of a page still mapped in the host returns -EAGAIN without arming anything; the VMM must munmap and retry";
+        public const string FinalPutCallback =
+            "Seed B, RFC v5 patch 06: extra host references park the page in NONE and arm a callback that the final folio_put runs";
+        public const string SpeculativeReference =
+            "Seed B, Vlastimil (2025-01-20): a speculative reference (compaction, PFN scanners) defeats a plain refcount check; freeze it instead";
+        public const string FrozenCheck =
+            "Seed B, RFC v6: folio_ref_freeze makes the check fail or succeed atomically";
+        public const string CallbackAfterRemoval =
+            "Seed B, Ackerley (2025-01-22): after a punch or close the callback sees folio->mapping == NULL; the state must reset when the folio leaves the filemap";
+        public const string Attributes2 =
+            "Seed B, 2026 in-place conversion (Ackerley, Sean): KVM_SET_MEMORY_ATTRIBUTES2 on the guest_memfd unmaps the host, then fails with -EAGAIN and error_offset on any unexpected reference";
+        public const string PerOffsetState =
+            "Seed B, 2026: the shared/private state belongs to the file offset, not the folio: it is recorded before allocation and survives a punch";
     }
 }

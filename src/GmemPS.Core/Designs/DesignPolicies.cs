@@ -71,6 +71,43 @@ namespace GmemPS.Designs
         Off,
     }
 
+    /// <summary>§B: how memory converts between shared and private.</summary>
+    public enum ConversionModel
+    {
+        /// <summary>Upstream 6.18: KVM_SET_MEMORY_ATTRIBUTES on the VM; a guest_memfd is shared or private as a whole (INIT_SHARED).</summary>
+        VmAttributes,
+        /// <summary>Fuad's RFC v5 (Jan 2025): per-page mappability (all / guest / none) with a final-folio_put callback.</summary>
+        FolioCallback,
+        /// <summary>The 2026 in-place conversion series: KVM_SET_MEMORY_ATTRIBUTES2 on the guest_memfd, -EAGAIN with error_offset.</summary>
+        GmemAttributes2,
+    }
+
+    /// <summary>§B, RFC v5: how unshare checks that the host holds no extra reference.</summary>
+    public enum RefcountCheck
+    {
+        /// <summary>RFC v5: compare folio_ref_count with the expected count (a speculative reference defeats it).</summary>
+        Plain,
+        /// <summary>RFC v6 (Vlastimil, Kirill): folio_ref_freeze, which fails or succeeds atomically.</summary>
+        Frozen,
+    }
+
+    /// <summary>§B, RFC v5: what a punch does to a page whose conversion is pending (NONE, callback armed).</summary>
+    public enum PendingPunch
+    {
+        /// <summary>RFC v5: nothing; the callback later runs on a folio whose mapping is gone (Ackerley's crash).</summary>
+        CallbackOnRemovedFolio,
+        /// <summary>The fix: the state is reset and the callback disarmed when the folio leaves the filemap.</summary>
+        ResetOnRemoval,
+    }
+
+    /// <summary>§B, 2026: whether the architecture can keep the contents of a converted page (KVM_..._PRESERVE).</summary>
+    public enum PreserveContent
+    {
+        Supported,
+        /// <summary>The arch cannot (e.g. it encrypts with a key per state): PRESERVE fails with -EOPNOTSUPP.</summary>
+        Unsupported,
+    }
+
     /// <summary>
     /// The designs a simulated VM (or a guest_memfd created without one) runs: one property per design axis
     /// argued on the mailing lists. The default of every property is upstream Linux 6.18, which the
@@ -87,6 +124,10 @@ namespace GmemPS.Designs
         public OffsetIndex OffsetIndex { get; init; }
         public GfnMath GfnMath { get; init; }
         public DuplicateBindingCheck DuplicateBindingCheck { get; init; }
+        public ConversionModel ConversionModel { get; init; }
+        public RefcountCheck RefcountCheck { get; init; }
+        public PendingPunch PendingPunch { get; init; }
+        public PreserveContent PreserveContent { get; init; }
 
         /// <summary>Every axis at its upstream value.</summary>
         public bool IsUpstream => Equals(Upstream);
@@ -106,6 +147,10 @@ namespace GmemPS.Designs
             Add(nameof(OffsetIndex), OffsetIndex, Upstream.OffsetIndex);
             Add(nameof(GfnMath), GfnMath, Upstream.GfnMath);
             Add(nameof(DuplicateBindingCheck), DuplicateBindingCheck, Upstream.DuplicateBindingCheck);
+            Add(nameof(ConversionModel), ConversionModel, Upstream.ConversionModel);
+            Add(nameof(RefcountCheck), RefcountCheck, Upstream.RefcountCheck);
+            Add(nameof(PendingPunch), PendingPunch, Upstream.PendingPunch);
+            Add(nameof(PreserveContent), PreserveContent, Upstream.PreserveContent);
             return list;
         }
 
@@ -116,6 +161,10 @@ namespace GmemPS.Designs
                 return $"RebindPolicy {RebindPolicy} applies only to PinModel SlotPinsFile: with FilePinsVm the owner is fixed at creation and a file is never rebound";
             if (PinModel == PinModel.SlotPinsFile && DuplicateBindingCheck == DuplicateBindingCheck.Off)
                 return "DuplicateBindingCheck Off is modelled with FilePinsVm only: an aliasing slot would hold a file reference the bindings do not record";
+            if (ConversionModel != ConversionModel.FolioCallback && (RefcountCheck != RefcountCheck.Plain || PendingPunch != PendingPunch.CallbackOnRemovedFolio))
+                return "RefcountCheck and PendingPunch describe RFC v5's folio callback: they apply only to ConversionModel FolioCallback";
+            if (ConversionModel != ConversionModel.GmemAttributes2 && PreserveContent != PreserveContent.Supported)
+                return "PreserveContent applies only to ConversionModel GmemAttributes2 (KVM_SET_MEMORY_ATTRIBUTES2's content modes)";
             return null;
         }
 

@@ -103,4 +103,54 @@ namespace GmemPS.Events
         protected override string What() =>
             $"vm {VmId} slot {Slot} maps inode {Inode} pages [{FirstPage}, {EndPage}) that slot {OtherSlot} already maps; the file's index remembers only slot {OtherSlot}";
     }
+
+    // ---- Seed B: in-place conversion with host references ----
+
+    public sealed record PageStateChanged(long Inode, ulong FirstPage, ulong EndPage, GmemPageState State, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode}: pages [{FirstPage}, {EndPage}) now {State}";
+    }
+
+    public sealed record ConversionRefused(long Inode, ulong Page, string Reason, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode}: conversion stopped at page {Page} (offset {GmemPS.Kernel.Hex.Address(Page << GmemPS.Kernel.KvmLimits.PageShift)}): {Reason}";
+    }
+
+    public sealed record FinalPutCallback(long Inode, ulong Page, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode}: the last host reference on page {Page} dropped; the folio_put callback completes its conversion to Private";
+    }
+
+    public sealed record PendingConversionCancelled(long Inode, ulong Page, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode}: page {Page} shared again while pending: the callback is disarmed and the references restored";
+    }
+
+    public sealed record SpuriousRefcountFailure(long Inode, ulong Page, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"inode {Inode}: page {Page}'s refcount check counted a speculative reference (compaction, a PFN scanner): the -EAGAIN and the refcount WARN are spurious";
+    }
+
+    public sealed record CallbackOnRemovedFolio(long Inode, ulong Page, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"CRASH: inode {Inode}: the folio_put callback of punched page {Page} dereferences folio->mapping, which is NULL since the folio left the filemap";
+    }
+
+    public sealed record PendingConversionReset(long Inode, ulong Page, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode}: pending page {Page} left the filemap: its callback is disarmed and its state reset to Private";
+    }
+
+    public sealed record HostMappingsZapped(long Inode, ulong FirstPage, ulong EndPage, int Mappings, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"inode {Inode}: pages [{FirstPage}, {EndPage}) unmapped from {Mappings} host mapping(s) before the conversion; a later host access gets SIGBUS";
+    }
+
+    public sealed record ConversionContentApplied(long Inode, ulong FirstPage, ulong EndPage, ConversionContent Content, ulong Pages, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"inode {Inode}: pages [{FirstPage}, {EndPage}) converted with {Content}: {Pages} allocated page(s) " + (Content == ConversionContent.Zero ? "zeroed" : "kept");
+    }
 }

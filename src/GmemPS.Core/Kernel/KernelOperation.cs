@@ -21,6 +21,10 @@ namespace GmemPS.Kernel
         // Operations of the designs the simulator runs next to upstream (src/GmemPS.Core/Designs).
         SystemCreateGuestMemfd,
         LinkGuestMemfd,
+        SetMemoryAttributes2,
+        GuestConvert,
+        HostReference,
+        Madvise,
     }
 
     public static class KernelOperationNames
@@ -45,6 +49,10 @@ namespace GmemPS.Kernel
             KernelOperation.GuestAccess => "KVM_RUN",
             KernelOperation.SystemCreateGuestMemfd => "KVM_CREATE_GUEST_MEMFD on /dev/kvm",
             KernelOperation.LinkGuestMemfd => "KVM_LINK_GUEST_MEMFD",
+            KernelOperation.SetMemoryAttributes2 => "KVM_SET_MEMORY_ATTRIBUTES2 on the guest_memfd",
+            KernelOperation.GuestConvert => "guest share/unshare (RFC v5 gmem_set_mappable/gmem_clear_mappable)",
+            KernelOperation.HostReference => "a host reference (get_user_pages, vmsplice, IOMMU pin)",
+            KernelOperation.Madvise => "madvise(MADV_DONTNEED)",
             _ => operation.ToString(),
         };
     }

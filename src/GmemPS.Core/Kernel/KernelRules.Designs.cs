@@ -17,5 +17,25 @@ namespace GmemPS.Kernel
             "the source of KVM_LINK_GUEST_MEMFD must be an open guest_memfd of another VM");
         public static readonly KernelRule GmemOwnerForbidsOtherVm = DesignRule(nameof(GmemOwnerForbidsOtherVm), SetUserMemoryRegion2, EINVAL,
             "seed A option (a): the guest_memfd was first bound by another VM and may never be bound by a different one");
+
+        // Seed B
+        public static readonly KernelRule GmemAttributes2NotSupported = Rule(nameof(GmemAttributes2NotSupported), SetMemoryAttributes2, ENOTTY,
+            "KVM_SET_MEMORY_ATTRIBUTES2 on a guest_memfd is part of the in-place conversion series, not of this kernel (KVM_CAP_GUEST_MEMFD_MEMORY_ATTRIBUTES is 0)");
+        public static readonly KernelRule ConversionRangeInvalid = DesignRule(nameof(ConversionRangeInvalid), SetMemoryAttributes2, EINVAL,
+            "offset and size must be page aligned, size non-zero, and the range inside the guest_memfd");
+        public static readonly KernelRule ConversionHostReference = DesignRule(nameof(ConversionHostReference), SetMemoryAttributes2, EAGAIN,
+            "a host reference other than a mapping (an IOMMU pin, GUP) still holds a page: error_offset names the first; drop it and retry");
+        public static readonly KernelRule ConversionContentUnsupported = DesignRule(nameof(ConversionContentUnsupported), SetMemoryAttributes2, EOPNOTSUPP,
+            "ZERO applies only to private-to-shared conversions, and PRESERVE only where the architecture can keep the contents");
+        public static readonly KernelRule UnshareHostMapped = DesignRule(nameof(UnshareHostMapped), GuestConvert, EAGAIN,
+            "RFC v5: the page is still mapped in the host (mapcount > 0): nothing is armed; the VMM must munmap it and the guest retry");
+        public static readonly KernelRule UnshareDeferred = DesignRule(nameof(UnshareDeferred), GuestConvert, EAGAIN,
+            "RFC v5: the host holds extra references: the page waits in NONE and the final folio_put completes the conversion");
+        public static readonly KernelRule UnshareFreezeFailed = DesignRule(nameof(UnshareFreezeFailed), GuestConvert, EAGAIN,
+            "RFC v6: folio_ref_freeze failed because of another reference; nothing changed, retry");
+        public static readonly KernelRule GuestConvertRangeInvalid = DesignRule(nameof(GuestConvertRangeInvalid), GuestConvert, EINVAL,
+            "offset and size must be page aligned, size non-zero, and the range inside the guest_memfd");
+        public static readonly KernelRule HostReferenceNotMappable = DesignRule(nameof(HostReferenceNotMappable), HostReference, EFAULT,
+            "the host can take a reference only on pages it may map (shared), inside the file: get_user_pages faults like an access would");
     }
 }

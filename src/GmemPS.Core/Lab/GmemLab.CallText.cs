@@ -37,6 +37,14 @@ namespace GmemPS.Lab
                     return $"KVM_CREATE_GUEST_MEMFD on /dev/kvm size {Hex.Size((ulong)a["Size"]!)} flags 0x{(ulong)flags:x} ({flags}) "
                         + $"on the {a["Backend"]} host{ProfileText(a["Profile"])}{DesignText(a["Designs"])}";
                 }
+                case "ConvertFile":
+                    return $"convert {FileText(a["File"])} {(GmemPS.Designs.ConvertRequest)a["Request"]!}";
+                case "TakeHostReference":
+                    return $"take a {a["Kind"]} host reference on {FileText(a["File"])} offset {Hex.Signed((long)a["Offset"]!)} length {SignedSize((long)a["Length"]!)}";
+                case "ReleaseHostReference":
+                    return $"release host reference {a["Reference"]}";
+                case "DropHostMappings":
+                    return $"madvise(MADV_DONTNEED) the host mappings of {FileText(a["File"])} offset {Hex.Signed((long)a["Offset"]!)} length {SignedSize((long)a["Length"]!)}";
                 case "LinkFile":
                     return $"KVM_LINK_GUEST_MEMFD {FileText(a["Source"])} into {VmText(a["Vm"])}";
                 case "CreateFile":

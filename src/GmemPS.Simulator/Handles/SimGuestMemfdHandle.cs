@@ -1,11 +1,13 @@
+using System.Collections.Generic;
 using GmemPS.Contract;
+using GmemPS.Designs;
 using GmemPS.Kernel;
 using GmemPS.Simulator.Objects;
 
 namespace GmemPS.Simulator.Handles
 {
     /// <summary>A guest_memfd file descriptor of the simulated process.</summary>
-    internal sealed class SimGuestMemfdHandle : SimDescriptor, IGuestMemfd
+    internal sealed class SimGuestMemfdHandle : SimDescriptor, IDesignGuestMemfd
     {
         private readonly SimGmemFile file;
 
@@ -79,6 +81,58 @@ namespace GmemPS.Simulator.Handles
                 EnsureOpen(KernelOperation.FileTruncate);
                 SimKernel.RefuseTruncate($"guest_memfd {Fd} to {Hex.Signed(length)}");
             }
+        }
+
+        public void Convert(ConvertRequest request)
+        {
+            lock (Kernel.Gate)
+            {
+                EnsureOpen(KernelOperation.SetMemoryAttributes2);
+                Kernel.Convert(file, request);
+            }
+        }
+
+        public IHostReference Reference(long offset, long length, HostReferenceKind kind)
+        {
+            lock (Kernel.Gate)
+            {
+                EnsureOpen(KernelOperation.HostReference);
+                return new SimHostReferenceHandle(Kernel, Kernel.TakeHostReference(file, offset, length, kind));
+            }
+        }
+
+        public void DropHostMappings(long offset, long length)
+        {
+            lock (Kernel.Gate)
+            {
+                EnsureOpen(KernelOperation.Madvise);
+                Kernel.DropHostMappings(file, offset, length);
+            }
+        }
+
+        public IReadOnlyList<PageStateRange> PageStates(long offset, long length)
+        {
+            lock (Kernel.Gate) return Kernel.PageStates(file, offset, length);
+        }
+    }
+
+    /// <summary>A host reference of the simulated process (it outlives the descriptor it was taken through).</summary>
+    internal sealed class SimHostReferenceHandle : IHostReference
+    {
+        private readonly SimKernel kernel;
+        private readonly SimHostReference reference;
+
+        public SimHostReferenceHandle(SimKernel kernel, SimHostReference reference)
+        {
+            this.kernel = kernel;
+            this.reference = reference;
+        }
+
+        public bool IsReleased => reference.Released;
+
+        public void Release()
+        {
+            lock (kernel.Gate) kernel.ReleaseHostReference(reference);
         }
     }
 }

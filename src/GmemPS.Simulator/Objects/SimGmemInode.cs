@@ -23,6 +23,10 @@ namespace GmemPS.Simulator.Objects
         }
 
         public long Number { get; }
+        /// <summary>Seed B: how this inode's pages convert (the designs of the VM that created it).</summary>
+        public GmemPS.Designs.ConversionModel Conversion { get; set; }
+        /// <summary>Seed B, per page offset: who may map it. Empty under upstream's whole-file model (INIT_SHARED decides).</summary>
+        public IntervalMap<GmemPS.Designs.GmemPageState> States { get; } = new IntervalMap<GmemPS.Designs.GmemPageState>();
         /// <summary>The files (per-VM views) over this inode: one upstream, more with the link RFC.</summary>
         public List<SimGmemFile> Views { get; } = new List<SimGmemFile>();
         public ulong Size { get; }
@@ -61,6 +65,16 @@ namespace GmemPS.Simulator.Objects
                 foreach (ulong page in doomed) contents.Remove(page);
             }
             return freed;
+        }
+
+        /// <summary>Zeroes the contents of [start, end) keeping the pages allocated; returns how many allocated pages it covered.</summary>
+        public ulong Zero(ulong start, ulong end)
+        {
+            ulong covered = allocated.Covered(start, end);
+            var doomed = new List<ulong>();
+            foreach (ulong page in contents.Keys) if (page >= start && page < end) doomed.Add(page);
+            foreach (ulong page in doomed) contents.Remove(page);
+            return covered;
         }
 
         /// <summary>Copies out of one page (allocating it, as a fault would); returns whether the page was new.</summary>
