@@ -36,6 +36,11 @@
         'Get-GmemEvent'
         'Show-GmemMap'
         'Export-GmemMap'
+        'Convert-GmemFileRange'
+        'Get-GmemPageState'
+        'New-GmemHostReference'
+        'Remove-GmemHostReference'
+        'Clear-GmemHostMapping'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -144,4 +144,56 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
             Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind InvalidateCallback -EventCount 4
         }
     }
+
+    Context 'Seed B: in-place conversion with host references' {
+        BeforeEach {
+            $rfc5 = New-GmemVm -ConversionModel FolioCallback
+            $file = $rfc5 | New-GmemFile -Size 2MB -Mmap -InitShared
+        }
+
+        It 'Convert-GmemFileRange is ENOTTY on an upstream file' {
+            $upstream = New-GmemVm | New-GmemFile -Size 2MB
+            $upstream | Convert-GmemFileRange -To Private -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno ENOTTY -RuleId GmemAttributes2NotSupported
+        }
+
+        It 'Get-GmemPageState shows one Shared run for a fresh INIT_SHARED file' {
+            $states = @(Get-GmemPageState -File $file)
+            $states | Should -HaveCount 1
+            "$($states[0].State)" | Should -Be 'Shared'
+            $states[0].Length | Should -Be 2MB
+        }
+
+        It 'RFC v5: a mapped page is EAGAIN until Clear-GmemHostMapping unmaps it' {
+            $file | Write-GmemMemory -Offset 0x3000 -Value 1
+            $file | Convert-GmemFileRange -Offset 0x3000 -Length 4KB -To Private -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno EAGAIN -RuleId UnshareHostMapped
+            $file | Clear-GmemHostMapping -Offset 0x3000 -Length 4KB
+            $file | Convert-GmemFileRange -Offset 0x3000 -Length 4KB -To Private
+            "$((Get-GmemPageState $file -Offset 0x3000 -Length 4KB).State)" | Should -Be 'Private'
+        }
+
+        It 'RFC v5: a pinned page waits in Pending until Remove-GmemHostReference runs the callback' {
+            $pin = $file | New-GmemHostReference -Offset 0x4000
+            $pin | Should -BeOfType ([GmemPS.Lab.LabHostReference])
+            $file | Convert-GmemFileRange -Offset 0x4000 -Length 4KB -To Private -ErrorAction SilentlyContinue
+            "$((Get-GmemPageState $file -Offset 0x4000 -Length 4KB).State)" | Should -Be 'Pending'
+            $pin | Remove-GmemHostReference -Confirm:$false
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind FinalPutCallback -EventCount 1
+            "$((Get-GmemPageState $file -Offset 0x4000 -Length 4KB).State)" | Should -Be 'Private'
+        }
+
+        It '2026: a pinned page fails KVM_SET_MEMORY_ATTRIBUTES2 with error_offset' {
+            $g = New-GmemVm -ConversionModel GmemAttributes2 | New-GmemFile -Size 2MB -Mmap -InitShared
+            $null = $g | New-GmemHostReference -Offset 0x3000
+            $g | Convert-GmemFileRange -Offset 0 -Length 32KB -To Private -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno EAGAIN -RuleId ConversionHostReference
+            $err[0].Exception.Message | Should -BeLike '*error_offset 0x3000*'
+        }
+
+        It 'a conversion model option on another model is a design conflict' {
+            New-GmemVm -RefcountCheck Frozen -ErrorVariable err -ErrorAction SilentlyContinue
+            "$($err[0].FullyQualifiedErrorId)" | Should -BeLike 'GmemDesignConflict*'
+        }
+    }
 }

@@ -55,6 +55,22 @@ namespace GmemPS.Commands
         [Parameter]
         public DuplicateBindingCheck DuplicateBindingCheck { get; set; }
 
+        /// <summary>Seed B: VmAttributes (upstream), FolioCallback (RFC v5) or GmemAttributes2 (2026).</summary>
+        [Parameter]
+        public ConversionModel ConversionModel { get; set; }
+
+        /// <summary>Seed B, RFC v5: Plain (v5) or Frozen (v6) refcount check.</summary>
+        [Parameter]
+        public RefcountCheck RefcountCheck { get; set; }
+
+        /// <summary>Seed B, RFC v5: CallbackOnRemovedFolio (v5's crash) or ResetOnRemoval (the fix).</summary>
+        [Parameter]
+        public PendingPunch PendingPunch { get; set; }
+
+        /// <summary>Seed B, 2026: whether the arch supports the PRESERVE content mode.</summary>
+        [Parameter]
+        public PreserveContent PreserveContent { get; set; }
+
         protected override void ProcessRecord()
         {
             string? profile = CanonicalProfile(Backend, Profile);
@@ -76,6 +92,10 @@ namespace GmemPS.Commands
             if (IsGiven(nameof(OffsetIndex))) d = d with { OffsetIndex = OffsetIndex };
             if (IsGiven(nameof(GfnMath))) d = d with { GfnMath = GfnMath };
             if (IsGiven(nameof(DuplicateBindingCheck))) d = d with { DuplicateBindingCheck = DuplicateBindingCheck };
+            if (IsGiven(nameof(ConversionModel))) d = d with { ConversionModel = ConversionModel };
+            if (IsGiven(nameof(RefcountCheck))) d = d with { RefcountCheck = RefcountCheck };
+            if (IsGiven(nameof(PendingPunch))) d = d with { PendingPunch = PendingPunch };
+            if (IsGiven(nameof(PreserveContent))) d = d with { PreserveContent = PreserveContent };
             return d;
         }
     }

@@ -22,6 +22,7 @@ namespace GmemPS.Tests.Examples
             ("slot-rules.ps1", "SlotRulesTwinTests.cs"),
             ("design-who-pins-whom.ps1", "WhoPinsWhomTwinTests.cs"),
             ("design-per-slot-invalidation.ps1", "PerSlotInvalidationTwinTests.cs"),
+            ("design-in-place-conversion.ps1", "InPlaceConversionTwinTests.cs"),
         };
 
         public static TheoryData<string, string> Twins

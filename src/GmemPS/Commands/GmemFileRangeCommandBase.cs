@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using GmemPS.Infrastructure;
+using GmemPS.Lab;
+
+namespace GmemPS.Commands
+{
+    /// <summary>
+    /// A file range as a cmdlet takes it: by value or by property name, so a LabFile (Size), a LabMemslot (File,
+    /// Offset, Size), a LabMapping, a LabPageState or a LabHostReference (File, Offset, Length) names one.
+    /// </summary>
+    public abstract class GmemFileRangeCommandBase : GmemCmdletBase
+    {
+        // -Length has a default that depends on the file. Pipeline binding restores a parameter's default through
+        // its setter before each input, so "not given" is a value of the property, not a flag.
+        private const long NotGiven = long.MinValue;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [LabFileTransformation]
+        [ArgumentCompleter(typeof(FileIdCompleter))]
+        public LabFile File { get; set; } = null!;
+
+        /// <summary>Byte offset into the file (loff_t).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public long Offset { get; set; }
+
+        /// <summary>Bytes (the default is the cmdlet's: usually to the end of the file).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Size")]
+        public long Length { get; set; } = NotGiven;
+
+        /// <summary>-Length, or <paramref name="fallback"/> when it was not given.</summary>
+        protected long LengthOr(long fallback) => Length == NotGiven ? fallback : Length;
+
+        /// <summary>-Length, or the rest of the file from -Offset.</summary>
+        protected long LengthOrRest(LabFile file) => LengthOr(Lab.RemainingLength(file, Offset));
+    }
+}
