@@ -22,6 +22,7 @@ namespace GmemPS.Simulator
                     for (ulong page = faulted.Start; page < faulted.End; page++)
                         if (!SimKernel.HostMayMap(mapping.File!.Inode, page))
                             Fail($"inode {mapping.File.Inode.Number}: page {page} is mapped in the host but the host may not map it");
+            foreach (var memfd in kernel.LiveMemfds) CheckMemfd(kernel, memfd);
             foreach (var target in kernel.Descriptors.Values)
             {
                 if (target is SimKvm k && k.Destroyed) Fail($"a descriptor still refers to destroyed vm {k.Id}");
@@ -50,10 +51,18 @@ namespace GmemPS.Simulator
                 }
             }
             if (kvm.Slots.Count != kvm.GfnSpace.Sum(s => s.Count)) Fail($"vm {kvm.Id}: slot table and gfn map differ in size");
-            if (kvm.StaleGfns.Count > 0 && kvm.Designs.InvalidatesLikeUpstream)
-                Fail($"vm {kvm.Id}: gfns map freed pages, but its designs invalidate like upstream");
+            if (kvm.StaleGfns.Count > 0 && !kvm.Designs.CanLeaveStaleMappings)
+                Fail($"vm {kvm.Id}: gfns map freed pages, but none of its designs can leave a stale mapping");
             foreach (var slot in kvm.Slots.Values)
             {
+                if (slot.Memfd != null)
+                {
+                    var memfd = slot.Memfd;
+                    if (memfd.Released || memfd.Owner != kvm) Fail($"vm {kvm.Id} slot {slot.Id}: backed by memfd inode {memfd.Number}, which it does not own");
+                    if (memfd.OwnerSlot != null && memfd.OwnerSlot != slot && kvm.Designs.MemfdRegistration == MemfdRegistration.PerMemslot)
+                        Fail($"vm {kvm.Id} slot {slot.Id}: a second slot over a per-memslot memfd");
+                    continue;
+                }
                 if (slot.Freed) Fail($"vm {kvm.Id} slot {slot.Id}: freed but still in the slot table");
                 var file = slot.GmemFile;
                 if (file == null) continue;
@@ -116,6 +125,21 @@ namespace GmemPS.Simulator
             foreach (var run in inode.States.All.Where(s => s.Value == GmemPageState.Pending))
                 for (ulong page = run.Start; page < run.End; page++)
                     if (kernel.ReferencesOn(inode, page) == 0) Fail($"inode {inode.Number}: page {page} is Pending with no host reference to wait for");
+        }
+
+        /// <summary>Seed C: only a sealed memfd has an owner; a dangling one only where the owner code allows it; the references add up.</summary>
+        private static void CheckMemfd(SimKernel kernel, SimMemfd memfd)
+        {
+            int fds = kernel.Descriptors.Values.Count(t => ReferenceEquals(t, memfd));
+            if (memfd.References != fds + (memfd.KvmHoldsReference ? 1 : 0))
+                Fail($"memfd inode {memfd.Number}: {memfd.References} reference(s) but {fds} fd(s){(memfd.KvmHoldsReference ? " and KVM's" : string.Empty)}");
+            var locked = kernel.PendingFaults.Where(f => f.Memfd == memfd && f.Locked).Select(f => f.Page).ToList();
+            if ((ulong)locked.Count != memfd.LockedPages.Covered(0, ulong.MaxValue)) Fail($"memfd inode {memfd.Number}: page locks without a fault holding them");
+            if (memfd.Owner == null) return;
+            if (!memfd.Sealed) Fail($"memfd inode {memfd.Number}: a guest owner on an unsealed memfd");
+            if (memfd.Owner.Destroyed && memfd.OwnerDesigns.OwnerCheck == OwnerCheck.KvmHoldsMemfdRef)
+                Fail($"memfd inode {memfd.Number}: owner vm {memfd.Owner.Id} destroyed though it held a reference");
+            if (memfd.KvmHoldsReference != memfd.Owner.HeldMemfds.Contains(memfd)) Fail($"memfd inode {memfd.Number}: KVM's reference is not recorded on both sides");
         }
 
         private static void Fail(string message) => throw new InvalidOperationException("Simulator invariant broken: " + message);

@@ -23,6 +23,8 @@ namespace GmemPS.Simulator
             var slot = hit.Value;
             var converted = GuestAccessByConversion(slot, gpa, gfn, inPage, buffer, write);
             if (converted != null) return converted;
+            var memfdAccess = GuestAccessToMemfd(slot, gpa, gfn, inPage, buffer, write);
+            if (memfdAccess != null) return memfdAccess;
 
             if (isPrivate || (slot.GmemOnly && Profile.GmemOnlySlotsFaultFromFile))
             {

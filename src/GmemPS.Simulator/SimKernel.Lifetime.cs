@@ -38,6 +38,9 @@ namespace GmemPS.Simulator
                         if (pinning > 0) Emit(new VmKeptAliveByFiles(kvm.Id, pinning, DesignDecisions.FilePinsVm));
                     }
                     break;
+                case SimMemfd memfd:
+                    PutMemfd(memfd);
+                    break;
                 case SimGmemFile file:
                     PutFile(file);
                     if (!file.Released && file.SlotsPinFile && BoundSlots(file).Count > 0)
@@ -55,6 +58,7 @@ namespace GmemPS.Simulator
             foreach (var slot in kvm.Slots.Values.ToList())
                 Unbind(slot);
             kvm.Slots.Clear();
+            ReleaseHeldMemfds(kvm);
             foreach (var space in kvm.GfnSpace) space.Clear(0, ulong.MaxValue);
             kvm.Attributes.Clear(0, ulong.MaxValue);
             kvm.Destroyed = true;
@@ -101,6 +105,7 @@ namespace GmemPS.Simulator
         /// <summary>kvm_gmem_unbind: clears the slot's bindings if its file is still there.</summary>
         private void Unbind(SimMemslot slot)
         {
+            if (slot.Memfd != null) UnbindMemfd(slot);
             var file = slot.GmemFile;
             if (file == null) return;
             if (slot.Aliased)

@@ -68,6 +68,13 @@ namespace GmemPS.Simulator
                     $"gpa [{Hex.Address(r.GuestPhysAddr)}, {Hex.Address(r.GuestPhysAddr + r.MemorySize)}) meets slot {other.Id} at gpa {Hex.Address(other.BaseGfn << KvmLimits.PageShift)}");
             }
 
+            // Seed C: a private slot over a sealed memfd, where the VM's design allows one (upstream refuses the fd below).
+            if (gmem && kvm.Designs.PrivateBacking == PrivateBacking.SealedMemfd
+                && descriptors.TryGetValue((int)r.GuestMemfd, out object? backing) && backing is SimMemfd memfd)
+            {
+                CreateMemfdSlot(kvm, r, memfd, baseGfn, pages);
+                return;
+            }
             var slot = new SimMemslot(addressSpace, id, r.Flags, baseGfn, pages, r.UserspaceAddr);
             SimGmemFile? file = gmem ? CheckBind(kvm, r, pages) : null;
             // Commit: nothing above changed any state.
@@ -113,6 +120,7 @@ namespace GmemPS.Simulator
         private static string DescribeTarget(object target) => target switch
         {
             SimKvm kvm => $"the fd of vm {kvm.Id}",
+            SimMemfd memfd => $"memfd inode {memfd.Number} (a shmem memfd, not a guest_memfd)",
             _ when ReferenceEquals(target, KvmDevice) => "/dev/kvm",
             _ => target.GetType().Name,
         };

@@ -47,6 +47,15 @@ namespace GmemPS.Simulator
             }
         }
 
+        public IMemfd CreateMemfd(ulong size)
+        {
+            lock (Kernel.Gate)
+            {
+                var (memfd, fd) = Kernel.CreateMemfd(size);
+                return new SimMemfdHandle(Kernel, memfd, fd);
+            }
+        }
+
         public IHostMapping MapAnonymous(long length)
         {
             lock (Kernel.Gate) return new SimMapping(Kernel, Kernel.MapAnonymous(length));

@@ -18,6 +18,41 @@ namespace GmemPS.Contract
         /// ioctl only); under <see cref="PinModel.SlotPinsFile"/> it returns a file with no owner yet.
         /// </summary>
         IGuestMemfd CreateGuestMemfd(CreateGuestMemfdRequest request, DesignPolicies designs);
+
+        /// <summary>memfd_create + ftruncate: a shmem memfd of the 2021 proposal (seed C).</summary>
+        IMemfd CreateMemfd(ulong size);
+    }
+
+    /// <summary>A shmem memfd of the 2021 proposal (seed C). Its descriptor goes in a memslot's guest_memfd field.</summary>
+    public interface IMemfd
+    {
+        int Fd { get; }
+        long Inode { get; }
+        ulong Size { get; }
+        bool IsSealed { get; }
+
+        /// <summary>fcntl(F_ADD_SEALS, F_SEAL_GUEST).</summary>
+        void SealGuest();
+
+        /// <summary>pwrite(2).</summary>
+        void Write(ulong offset, byte[] data);
+
+        /// <summary>ftruncate(2): shrinking frees pages (and calls the owner's invalidate callback).</summary>
+        void Truncate(ulong size);
+
+        bool IsClosed { get; }
+
+        /// <summary>close(2) of the descriptor.</summary>
+        void Close();
+    }
+
+    /// <summary>A guest fault stopped between KVM's page lookup and its SEPT install (seed C).</summary>
+    public interface IGuestFault
+    {
+        bool IsCompleted { get; }
+
+        /// <summary>Installs the entry and unlocks the page (put_unlock_pfn).</summary>
+        void Complete();
     }
 
     /// <summary>The design-only ioctls of a simulated VM.</summary>
@@ -28,6 +63,9 @@ namespace GmemPS.Contract
 
         /// <summary>KVM_LINK_GUEST_MEMFD: a new view of <paramref name="source"/>'s inode owned by this VM (ENOTTY upstream).</summary>
         IGuestMemfd LinkGuestMemfd(IGuestMemfd source);
+
+        /// <summary>A guest fault on a sealed-memfd slot, stopped after get_lock_pfn (seed C).</summary>
+        IGuestFault StartGuestFault(ulong gpa);
     }
 
     /// <summary>The design-only operations on a simulated guest_memfd (seed B: in-place conversion and host references).</summary>

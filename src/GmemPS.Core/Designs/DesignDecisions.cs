@@ -57,5 +57,25 @@ namespace GmemPS.Designs
             "Seed B, 2026 in-place conversion (Ackerley, Sean): KVM_SET_MEMORY_ATTRIBUTES2 on the guest_memfd unmaps the host, then fails with -EAGAIN and error_offset on any unexpected reference";
         public const string PerOffsetState =
             "Seed B, 2026: the shared/private state belongs to the file offset, not the folio: it is recorded before allocation and survives a punch";
+
+        // Seed C: the 2021 fd-based proposal (F_SEAL_GUEST memfd).
+        public const string SealGuest =
+            "Seed C, Kirill (2021-09-02) and Chao (2021-11-19): a shmem memfd sealed with F_SEAL_GUEST; only an empty, unmapped memfd can be sealed";
+        public const string GuestOwner =
+            "Seed C, Kirill (2021-09-10): memfd_register_guest records one owner; guest_ops.invalidate_page_range calls it on punch and truncate";
+        public const string DanglingOwner =
+            "Seed C, Kirill's caveat (2021-09-10): the memfd can outlive KVM, so the callback can run with a freed owner";
+        public const string VmListCheck =
+            "Seed C, Kirill: validate the owner against vm_list before calling it (a reused address would still pass)";
+        public const string KvmHoldsMemfd =
+            "Seed C, Sean (2021-09-02): KVM holds a memfd reference and unregisters before dropping it, so the owner never dangles";
+        public const string PerKvmRegistration =
+            "Seed C, Sean (2021-09-02): callbacks are 1:1 memfd:KVM instance, so one memfd can back several memslots (below and above 4G)";
+        public const string PerMemslotRegistration =
+            "Seed C, Kirill's first sketch: 1:1 memfd:memslot, which breaks splitting one memfd across memslots";
+        public const string PageLockPopulation =
+            "Seed C: get_lock_pfn returns the page locked and put_unlock_pfn unlocks it after the SEPT entry is installed, so truncate waits";
+        public const string UnlockedPopulation =
+            "Seed C, the race the page lock closes: without it a truncate frees the page between get_pfn and the SEPT install";
     }
 }

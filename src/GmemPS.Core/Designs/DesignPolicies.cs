@@ -108,6 +108,44 @@ namespace GmemPS.Designs
         Unsupported,
     }
 
+    /// <summary>§C: what may back a VM's private memory.</summary>
+    public enum PrivateBacking
+    {
+        /// <summary>Upstream: a guest_memfd; any other file in the guest_memfd field is refused (EINVAL).</summary>
+        GuestMemfd,
+        /// <summary>The 2021 proposal: a shmem memfd sealed with F_SEAL_GUEST, KVM registered as its owner.</summary>
+        SealedMemfd,
+    }
+
+    /// <summary>§C: what the memfd's invalidate callback does when its owner VM is gone.</summary>
+    public enum OwnerCheck
+    {
+        /// <summary>Kirill's patch as posted: nothing; the callback dereferences the freed struct kvm.</summary>
+        None,
+        /// <summary>Kirill's fix: look the owner up on vm_list and ignore the callback if it is gone.</summary>
+        VmList,
+        /// <summary>Sean (2021-09-02): KVM holds a memfd reference and unregisters before dropping it; a dangling owner cannot happen.</summary>
+        KvmHoldsMemfdRef,
+    }
+
+    /// <summary>§C: what keeps a truncate away from a page KVM is mapping into the guest.</summary>
+    public enum PopulationLock
+    {
+        /// <summary>get_lock_pfn .. put_unlock_pfn: the page lock is held until the entry is installed; truncate waits.</summary>
+        PageLock,
+        /// <summary>No lock: truncate can free the page between the lookup and the install (a stale entry).</summary>
+        None,
+    }
+
+    /// <summary>§C: whom a memfd registers.</summary>
+    public enum MemfdRegistration
+    {
+        /// <summary>Sean: one memfd, one KVM instance; any number of its memslots may split the memfd.</summary>
+        PerKvm,
+        /// <summary>Kirill's first sketch: one memfd, one memslot; a second slot of the same VM is refused.</summary>
+        PerMemslot,
+    }
+
     /// <summary>
     /// The designs a simulated VM (or a guest_memfd created without one) runs: one property per design axis
     /// argued on the mailing lists. The default of every property is upstream Linux 6.18, which the
@@ -128,6 +166,10 @@ namespace GmemPS.Designs
         public RefcountCheck RefcountCheck { get; init; }
         public PendingPunch PendingPunch { get; init; }
         public PreserveContent PreserveContent { get; init; }
+        public PrivateBacking PrivateBacking { get; init; }
+        public OwnerCheck OwnerCheck { get; init; }
+        public PopulationLock PopulationLock { get; init; }
+        public MemfdRegistration MemfdRegistration { get; init; }
 
         /// <summary>Every axis at its upstream value.</summary>
         public bool IsUpstream => Equals(Upstream);
@@ -151,6 +193,10 @@ namespace GmemPS.Designs
             Add(nameof(RefcountCheck), RefcountCheck, Upstream.RefcountCheck);
             Add(nameof(PendingPunch), PendingPunch, Upstream.PendingPunch);
             Add(nameof(PreserveContent), PreserveContent, Upstream.PreserveContent);
+            Add(nameof(PrivateBacking), PrivateBacking, Upstream.PrivateBacking);
+            Add(nameof(OwnerCheck), OwnerCheck, Upstream.OwnerCheck);
+            Add(nameof(PopulationLock), PopulationLock, Upstream.PopulationLock);
+            Add(nameof(MemfdRegistration), MemfdRegistration, Upstream.MemfdRegistration);
             return list;
         }
 
@@ -165,8 +211,14 @@ namespace GmemPS.Designs
                 return "RefcountCheck and PendingPunch describe RFC v5's folio callback: they apply only to ConversionModel FolioCallback";
             if (ConversionModel != ConversionModel.GmemAttributes2 && PreserveContent != PreserveContent.Supported)
                 return "PreserveContent applies only to ConversionModel GmemAttributes2 (KVM_SET_MEMORY_ATTRIBUTES2's content modes)";
+            if (PrivateBacking != PrivateBacking.SealedMemfd
+                && (OwnerCheck != OwnerCheck.None || PopulationLock != PopulationLock.PageLock || MemfdRegistration != MemfdRegistration.PerKvm))
+                return "OwnerCheck, PopulationLock and MemfdRegistration describe the 2021 sealed memfd: they apply only to PrivateBacking SealedMemfd";
             return null;
         }
+
+        /// <summary>Guest mappings can be left pointing at freed pages: a seed D index bug or a seed C population race.</summary>
+        public bool CanLeaveStaleMappings => !InvalidatesLikeUpstream || (PrivateBacking == PrivateBacking.SealedMemfd && PopulationLock == PopulationLock.None);
 
         /// <summary>Invalidation finds its slots and gfns as upstream does (the §D axes are all upstream).</summary>
         public bool InvalidatesLikeUpstream =>

@@ -153,4 +153,43 @@ namespace GmemPS.Events
     {
         protected override string What() => $"inode {Inode}: pages [{FirstPage}, {EndPage}) converted with {Content}: {Pages} allocated page(s) " + (Content == ConversionContent.Zero ? "zeroed" : "kept");
     }
+
+    // ---- Seed C: the 2021 sealed memfd ----
+
+    public sealed record MemfdSealed(long Inode, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"memfd inode {Inode} sealed with F_SEAL_GUEST: read, write and mmap now fail with EPERM";
+    }
+
+    public sealed record MemfdOwnerRegistered(long Inode, int VmId, int Slot, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"memfd inode {Inode} registered with vm {VmId}" + (Slot < 0 ? string.Empty : $" slot {Slot}") + " as its guest owner";
+    }
+
+    public sealed record MemfdOwnerUnregistered(long Inode, int VmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"vm {VmId} unregistered from memfd inode {Inode} and dropped its reference before it was freed";
+    }
+
+    public sealed record MemfdInvalidateCallback(long Inode, int VmId, ulong FirstPage, ulong EndPage, string Outcome, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"memfd inode {Inode}: invalidate_page_range(owner vm {VmId}, pages [{FirstPage}, {EndPage})): {Outcome}";
+    }
+
+    public sealed record GuestFaultStarted(int VmId, ulong Gfn, long Inode, ulong Page, bool PageLocked, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} gfn {GmemPS.Kernel.Hex.Address(Gfn)}: KVM looked up memfd inode {Inode} page {Page}" + (PageLocked ? " and holds its page lock (get_lock_pfn)" : " without a lock");
+    }
+
+    public sealed record TruncateWaitsOnPageLock(long Inode, ulong Page, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"memfd inode {Inode}: the truncate waits on page {Page}'s lock until KVM has installed its entry";
+    }
+
+    public sealed record GuestFaultCompleted(int VmId, ulong Gfn, bool Stale, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"vm {VmId} gfn {GmemPS.Kernel.Hex.Address(Gfn)}: SEPT entry installed" + (Stale ? ", pointing at a page the truncate already freed" : " and the page unlocked (put_unlock_pfn)");
+    }
 }

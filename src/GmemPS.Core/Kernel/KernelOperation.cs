@@ -25,6 +25,11 @@ namespace GmemPS.Kernel
         GuestConvert,
         HostReference,
         Madvise,
+        MemfdCreate,
+        MemfdSeal,
+        MemfdWrite,
+        MemfdTruncate,
+        GuestFault,
     }
 
     public static class KernelOperationNames
@@ -53,6 +58,11 @@ namespace GmemPS.Kernel
             KernelOperation.GuestConvert => "guest share/unshare (RFC v5 gmem_set_mappable/gmem_clear_mappable)",
             KernelOperation.HostReference => "a host reference (get_user_pages, vmsplice, IOMMU pin)",
             KernelOperation.Madvise => "madvise(MADV_DONTNEED)",
+            KernelOperation.MemfdCreate => "memfd_create",
+            KernelOperation.MemfdSeal => "fcntl(F_ADD_SEALS, F_SEAL_GUEST)",
+            KernelOperation.MemfdWrite => "pwrite on a memfd",
+            KernelOperation.MemfdTruncate => "ftruncate on a memfd",
+            KernelOperation.GuestFault => "a guest fault (get_lock_pfn .. put_unlock_pfn)",
             _ => operation.ToString(),
         };
     }

@@ -37,5 +37,23 @@ namespace GmemPS.Kernel
             "offset and size must be page aligned, size non-zero, and the range inside the guest_memfd");
         public static readonly KernelRule HostReferenceNotMappable = DesignRule(nameof(HostReferenceNotMappable), HostReference, EFAULT,
             "the host can take a reference only on pages it may map (shared), inside the file: get_user_pages faults like an access would");
+
+        // Seed C
+        public static readonly KernelRule MemfdSizeInvalid = DesignRule(nameof(MemfdSizeInvalid), MemfdCreate, EINVAL,
+            "the memfd size must be a multiple of the page size");
+        public static readonly KernelRule MemfdSealBusy = DesignRule(nameof(MemfdSealBusy), MemfdSeal, EBUSY,
+            "F_SEAL_GUEST needs a memfd with no pages and no mappings (Sean: size 0 at seal time)");
+        public static readonly KernelRule MemfdSealedNoAccess = DesignRule(nameof(MemfdSealedNoAccess), MemfdWrite, EPERM,
+            "the memfd is sealed with F_SEAL_GUEST: read, write and mmap are refused");
+        public static readonly KernelRule MemfdPartialTruncate = DesignRule(nameof(MemfdPartialTruncate), MemfdTruncate, EINVAL,
+            "a F_SEAL_GUEST memfd truncates only to page-aligned sizes (zeroing part of a page could #MCE on TDX)");
+        public static readonly KernelRule MemfdWriteRangeInvalid = DesignRule(nameof(MemfdWriteRangeInvalid), MemfdWrite, EINVAL,
+            "the write must lie within the memfd");
+        public static readonly KernelRule MemfdNotSealed = DesignRule(nameof(MemfdNotSealed), SetUserMemoryRegion2, EINVAL,
+            "a private memslot needs a memfd sealed with F_SEAL_GUEST");
+        public static readonly KernelRule MemfdOwnedByOther = DesignRule(nameof(MemfdOwnedByOther), SetUserMemoryRegion2, EPERM,
+            "the memfd already has a guest owner (another KVM, or another memslot under per-memslot registration)");
+        public static readonly KernelRule GuestFaultNotMemfd = DesignRule(nameof(GuestFaultNotMemfd), GuestFault, EFAULT,
+            "a stepped guest fault needs a gpa in a memslot backed by a sealed memfd");
     }
 }

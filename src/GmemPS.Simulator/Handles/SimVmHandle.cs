@@ -50,6 +50,15 @@ namespace GmemPS.Simulator.Handles
             }
         }
 
+        public IGuestFault StartGuestFault(ulong gpa)
+        {
+            lock (Kernel.Gate)
+            {
+                EnsureOpen(KernelOperation.GuestFault);
+                return new SimGuestFaultHandle(Kernel, Kernel.StartGuestFault(kvm, gpa));
+            }
+        }
+
         public void SetUserMemoryRegion2(UserMemoryRegion2 request)
         {
             lock (Kernel.Gate)

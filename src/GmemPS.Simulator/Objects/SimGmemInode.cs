@@ -29,7 +29,7 @@ namespace GmemPS.Simulator.Objects
         public IntervalMap<GmemPS.Designs.GmemPageState> States { get; } = new IntervalMap<GmemPS.Designs.GmemPageState>();
         /// <summary>The files (per-VM views) over this inode: one upstream, more with the link RFC.</summary>
         public List<SimGmemFile> Views { get; } = new List<SimGmemFile>();
-        public ulong Size { get; }
+        public ulong Size { get; private set; }
         public GuestMemfdFlags Flags { get; }
         public ulong Pages => Size >> KvmLimits.PageShift;
         public bool Mmapable => (Flags & GuestMemfdFlags.Mmap) != 0;
@@ -64,6 +64,15 @@ namespace GmemPS.Simulator.Objects
                 foreach (ulong page in contents.Keys) if (page >= start && page < end) doomed.Add(page);
                 foreach (ulong page in doomed) contents.Remove(page);
             }
+            return freed;
+        }
+
+        /// <summary>ftruncate of a memfd's page store (seed C): growing adds holes, shrinking frees the pages past the end.</summary>
+        public ulong Resize(ulong size)
+        {
+            ulong oldPages = Pages;
+            ulong freed = size < Size ? Truncate((size + (ulong)KvmLimits.PageSize - 1) >> KvmLimits.PageShift, oldPages) : 0;
+            Size = size;
             return freed;
         }
 

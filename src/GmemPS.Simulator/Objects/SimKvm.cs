@@ -42,6 +42,9 @@ namespace GmemPS.Simulator.Objects
         /// </summary>
         public IntervalMap<string> StaleGfns { get; } = new IntervalMap<string>();
 
+        /// <summary>Seed C: memfds this VM registered with and holds a reference on (OwnerCheck.KvmHoldsMemfdRef).</summary>
+        public List<SimMemfd> HeldMemfds { get; } = new List<SimMemfd>();
+
         /// <summary>kvm_arch_has_private_mem: SW_PROTECTED, SNP and TDX VMs.</summary>
         public bool HasPrivateMemory => Type == (ulong)VmType.SwProtected || Type == (ulong)VmType.Snp || Type == (ulong)VmType.Tdx;
     }

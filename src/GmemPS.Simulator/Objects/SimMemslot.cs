@@ -30,6 +30,9 @@ namespace GmemPS.Simulator.Objects
         /// <summary>Bound to a guest_memfd created with MMAP: guest faults always go through the file (KVM_MEMSLOT_GMEM_ONLY).</summary>
         public bool GmemOnly { get; set; }
 
+        /// <summary>Seed C: the sealed memfd backing this private slot (the 2021 proposal), from page <see cref="PageOffset"/>.</summary>
+        public SimMemfd? Memfd { get; set; }
+
         /// <summary>kvm_free_memslot ran: only a dangling pointer (the 6.18.0 FLAGS_ONLY bug) can still reach it.</summary>
         public bool Freed { get; set; }
 
