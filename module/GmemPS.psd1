@@ -41,6 +41,12 @@
         'New-GmemHostReference'
         'Remove-GmemHostReference'
         'Clear-GmemHostMapping'
+        'New-GmemMemfd'
+        'Add-GmemMemfdSeal'
+        'Write-GmemMemfd'
+        'Set-GmemMemfdSize'
+        'Start-GmemGuestFault'
+        'Complete-GmemGuestFault'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -196,4 +196,49 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
             "$($err[0].FullyQualifiedErrorId)" | Should -BeLike 'GmemDesignConflict*'
         }
     }
+
+    Context 'Seed C: the 2021 sealed memfd' {
+        BeforeEach {
+            $vm = New-GmemVm -PrivateBacking SealedMemfd
+            $memfd = New-GmemMemfd -Size 2MB
+        }
+
+        It 'New-GmemMemfd makes memfd0; Add-GmemMemfdSeal seals it; Write-GmemMemfd is then EPERM' {
+            $memfd.Id | Should -Be 'memfd0'
+            $memfd | Add-GmemMemfdSeal -PassThru | Should -Be $memfd
+            $memfd.Sealed | Should -BeTrue
+            $memfd | Write-GmemMemfd -Value 1 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno EPERM -RuleId MemfdSealedNoAccess
+        }
+
+        It 'Add-GmemMemfdSeal is EBUSY once Write-GmemMemfd gave the memfd pages' {
+            $memfd | Write-GmemMemfd -Value 1, 2
+            $memfd | Add-GmemMemfdSeal -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno EBUSY -RuleId MemfdSealBusy
+        }
+
+        It 'Add-Memslot -Memfd registers the VM as the guest owner' {
+            $memfd | Add-GmemMemfdSeal
+            $slot = $memfd | Add-Memslot -Vm $vm -Gpa 0 -PassThru
+            $slot.Memfd | Should -Be $memfd
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind MemfdOwnerRegistered -EventCount 1
+        }
+
+        It 'Start-GmemGuestFault holds the page lock: Set-GmemMemfdSize waits for Complete-GmemGuestFault' {
+            $memfd | Add-GmemMemfdSeal
+            $null = $memfd | Add-Memslot -Vm $vm -Gpa 0 -PassThru
+            $fault = $vm | Start-GmemGuestFault -Gpa 0x5000
+            $memfd | Set-GmemMemfdSize -Size 0x5000
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind TruncateWaitsOnPageLock -EventCount 1
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -Not -HaveGmemEvent -Kind PagesFreed
+            $fault | Complete-GmemGuestFault -PassThru | Should -Be $fault
+            $fault.Completed | Should -BeTrue
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind PagesFreed -EventCount 1
+        }
+
+        It 'an upstream VM refuses a memfd (GmemFdNotGuestMemfd)' {
+            $memfd | Add-Memslot -Vm (New-GmemVm) -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemFdNotGuestMemfd
+        }
+    }
 }

@@ -45,6 +45,18 @@ namespace GmemPS.Lab
                     return $"release host reference {a["Reference"]}";
                 case "DropHostMappings":
                     return $"madvise(MADV_DONTNEED) the host mappings of {FileText(a["File"])} offset {Hex.Signed((long)a["Offset"]!)} length {SignedSize((long)a["Length"]!)}";
+                case "CreateMemfd":
+                    return $"memfd_create + ftruncate size {Hex.Size((ulong)a["Size"]!)} on the {a["Backend"]} host{ProfileText(a["Profile"])}";
+                case "SealMemfd":
+                    return $"fcntl F_ADD_SEALS F_SEAL_GUEST on {a["Memfd"]}";
+                case "WriteMemfd":
+                    return $"pwrite {((byte[])a["Data"]!).Length} bytes at {Hex.Address((ulong)a["Offset"]!)} to {a["Memfd"]}";
+                case "TruncateMemfd":
+                    return $"ftruncate {a["Memfd"]} to {Hex.Size((ulong)a["Size"]!)}";
+                case "StartGuestFault":
+                    return $"guest fault at gpa {Hex.Address((ulong)a["Gpa"]!)} on {VmText(a["Vm"])}, stopped before the SEPT install";
+                case "CompleteGuestFault":
+                    return $"complete guest fault {a["Fault"]} (install, put_unlock_pfn)";
                 case "LinkFile":
                     return $"KVM_LINK_GUEST_MEMFD {FileText(a["Source"])} into {VmText(a["Vm"])}";
                 case "CreateFile":

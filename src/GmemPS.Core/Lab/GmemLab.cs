@@ -98,6 +98,7 @@ namespace GmemPS.Lab
                 // Mappings first (they pin files), then files (they pin VMs), then VM handles, then hosts.
                 foreach (var m in mappings) m.Handle.Dispose();
                 foreach (var f in files) f.Handle.Dispose();
+                foreach (var m in memfds) if (!m.Handle.IsClosed) m.Handle.Close();
                 foreach (var v in vms) v.Handle.Dispose();
                 foreach (var h in hosts.Values) h.Dispose();
             }

@@ -55,4 +55,41 @@ namespace GmemPS.Lab
 
         public override string ToString() => $"{File.Id} [{GmemPS.Kernel.Hex.Address((ulong)Offset)}, +{GmemPS.Kernel.Hex.Size((ulong)Length)}) {State}";
     }
+
+    /// <summary>A shmem memfd of the 2021 proposal (seed C): memfd0, memfd1, ...</summary>
+    public sealed class LabMemfd : LabObject
+    {
+        internal LabMemfd(GmemLab lab, string id, BackendKind backend, string? profile, IMemfd handle) : base(lab, id)
+        {
+            Backend = backend;
+            Profile = profile;
+            Handle = handle;
+        }
+
+        internal IMemfd Handle { get; }
+        public BackendKind Backend { get; }
+        public string? Profile { get; }
+        public LabMemfd Memfd => this;
+        public int Fd => Handle.Fd;
+        public long Inode => Handle.Inode;
+        public ulong Size => Handle.Size;
+        public bool Sealed => Handle.IsSealed;
+    }
+
+    /// <summary>A guest fault stopped between KVM's page lookup and its SEPT install (seed C): fault0, fault1, ...</summary>
+    public sealed class LabGuestFault : LabObject
+    {
+        internal LabGuestFault(GmemLab lab, string id, LabVm vm, ulong gpa, IGuestFault handle) : base(lab, id)
+        {
+            VmObject = vm;
+            Gpa = gpa;
+            Handle = handle;
+        }
+
+        internal LabVm VmObject { get; }
+        internal IGuestFault Handle { get; }
+        public LabVm Vm => VmObject;
+        public ulong Gpa { get; }
+        public bool Completed => Handle.IsCompleted;
+    }
 }

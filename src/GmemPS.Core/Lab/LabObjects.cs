@@ -85,13 +85,17 @@ namespace GmemPS.Lab
 
     public sealed class LabMemslot : LabObject
     {
-        internal LabMemslot(GmemLab lab, LabVm vm, UserMemoryRegion2 region, LabFile? file)
+        internal LabMemslot(GmemLab lab, LabVm vm, UserMemoryRegion2 region, LabFile? file, LabMemfd? memfd = null)
             : base(lab, $"{vm.Id}/slot{region.Slot}")
         {
             VmObject = vm;
             Region = region;
             FileObject = file;
+            Memfd = memfd;
         }
+
+        /// <summary>Seed C: the sealed memfd behind a private slot of the 2021 proposal (null otherwise).</summary>
+        public LabMemfd? Memfd { get; }
 
         internal LabVm VmObject { get; }
         internal LabFile? FileObject { get; }

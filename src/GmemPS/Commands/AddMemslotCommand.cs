@@ -12,6 +12,7 @@ namespace GmemPS.Commands
     {
         private const string FileSet = "File";
         private const string AnonymousSet = "Anonymous";
+        private const string MemfdSet = "Memfd";
 
         [Parameter(ParameterSetName = FileSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [LabFileTransformation]
@@ -20,9 +21,14 @@ namespace GmemPS.Commands
 
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true, ValueFromPipeline = true)]
         [Parameter(ParameterSetName = FileSet)]
+        [Parameter(ParameterSetName = MemfdSet, Mandatory = true)]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
+
+        /// <summary>Seed C: a sealed memfd backing a private slot of the 2021 proposal (simulator only).</summary>
+        [Parameter(ParameterSetName = MemfdSet, Mandatory = true, ValueFromPipeline = true)]
+        public LabMemfd? Memfd { get; set; }
 
         /// <summary>guest_phys_addr.</summary>
         [Parameter(Mandatory = true)]
@@ -30,11 +36,13 @@ namespace GmemPS.Commands
 
         /// <summary>memory_size (File set default: from -Offset to the end of the file).</summary>
         [Parameter(ParameterSetName = FileSet)]
+        [Parameter(ParameterSetName = MemfdSet)]
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true)]
         public ulong Size { get; set; }
 
         /// <summary>guest_memfd_offset.</summary>
         [Parameter(ParameterSetName = FileSet)]
+        [Parameter(ParameterSetName = MemfdSet)]
         public ulong Offset { get; set; }
 
         /// <summary>The slot id (default: the lowest free one of the VM).</summary>
@@ -72,6 +80,16 @@ namespace GmemPS.Commands
                         $"Bind {file.Id} offset {Hex.Address(Offset)} size {Hex.Size(size)} at gpa {Hex.Address(Gpa)}{backing} (KVM_SET_USER_MEMORY_REGION2)"))
                     return;
                 slot = Produce(file, lab => lab.Bind(file, Gpa, size, Offset, id, hva, vm));
+            }
+            else if (ParameterSetName == MemfdSet)
+            {
+                var memfd = Memfd!;
+                var vm = Vm!;
+                uint id = IsGiven(nameof(Slot)) ? Slot : Lab.LowestFreeSlot(vm);
+                ulong? size = IsGiven(nameof(Size)) ? Size : (ulong?)null;
+                if (!ShouldProcess($"{vm.Id} slot {id}", $"Back gpa {Hex.Address(Gpa)} with {memfd.Id} from offset {Hex.Address(Offset)} (a private slot)"))
+                    return;
+                slot = Produce(memfd, lab => lab.BindMemfd(memfd, vm, Gpa, size, Offset, id));
             }
             else
             {

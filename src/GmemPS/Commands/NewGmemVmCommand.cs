@@ -71,6 +71,22 @@ namespace GmemPS.Commands
         [Parameter]
         public PreserveContent PreserveContent { get; set; }
 
+        /// <summary>Seed C: GuestMemfd (upstream) or SealedMemfd (the 2021 F_SEAL_GUEST memfd).</summary>
+        [Parameter]
+        public PrivateBacking PrivateBacking { get; set; }
+
+        /// <summary>Seed C: None, VmList or KvmHoldsMemfdRef.</summary>
+        [Parameter]
+        public OwnerCheck OwnerCheck { get; set; }
+
+        /// <summary>Seed C: PageLock (get_lock_pfn .. put_unlock_pfn) or None.</summary>
+        [Parameter]
+        public PopulationLock PopulationLock { get; set; }
+
+        /// <summary>Seed C: PerKvm or PerMemslot.</summary>
+        [Parameter]
+        public MemfdRegistration MemfdRegistration { get; set; }
+
         protected override void ProcessRecord()
         {
             string? profile = CanonicalProfile(Backend, Profile);
@@ -96,6 +112,10 @@ namespace GmemPS.Commands
             if (IsGiven(nameof(RefcountCheck))) d = d with { RefcountCheck = RefcountCheck };
             if (IsGiven(nameof(PendingPunch))) d = d with { PendingPunch = PendingPunch };
             if (IsGiven(nameof(PreserveContent))) d = d with { PreserveContent = PreserveContent };
+            if (IsGiven(nameof(PrivateBacking))) d = d with { PrivateBacking = PrivateBacking };
+            if (IsGiven(nameof(OwnerCheck))) d = d with { OwnerCheck = OwnerCheck };
+            if (IsGiven(nameof(PopulationLock))) d = d with { PopulationLock = PopulationLock };
+            if (IsGiven(nameof(MemfdRegistration))) d = d with { MemfdRegistration = MemfdRegistration };
             return d;
         }
     }

@@ -23,6 +23,7 @@ namespace GmemPS.Tests.Examples
             ("design-who-pins-whom.ps1", "WhoPinsWhomTwinTests.cs"),
             ("design-per-slot-invalidation.ps1", "PerSlotInvalidationTwinTests.cs"),
             ("design-in-place-conversion.ps1", "InPlaceConversionTwinTests.cs"),
+            ("design-sealed-memfd.ps1", "SealedMemfdTwinTests.cs"),
         };
 
         public static TheoryData<string, string> Twins

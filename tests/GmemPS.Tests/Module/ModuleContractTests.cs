@@ -58,6 +58,7 @@ namespace GmemPS.Tests.Module
         private static readonly string[] DesignCmdlets =
         {
             "Convert-GmemFileRange", "Get-GmemPageState", "New-GmemHostReference", "Remove-GmemHostReference", "Clear-GmemHostMapping",
+            "New-GmemMemfd", "Add-GmemMemfdSeal", "Write-GmemMemfd", "Set-GmemMemfdSize", "Start-GmemGuestFault", "Complete-GmemGuestFault",
         };
 
         public static TheoryData<string> CmdletNames() => new TheoryData<string>(SpecCmdlets.Concat(DesignCmdlets));
