@@ -23,6 +23,9 @@ namespace GmemPS.Simulator
                         if (!SimKernel.HostMayMap(mapping.File!.Inode, page))
                             Fail($"inode {mapping.File.Inode.Number}: page {page} is mapped in the host but the host may not map it");
             foreach (var memfd in kernel.LiveMemfds) CheckMemfd(kernel, memfd);
+            if (kernel.HeldLocks.Count > 0) Fail($"locks still held between operations: {string.Join(", ", kernel.HeldLocks)}");
+            foreach (var group in kernel.VfioGroups)
+                    if (group.Kvm != null && group.Kvm.Destroyed) Fail($"VFIO group {group.Number}: group->kvm points at destroyed vm {group.Kvm.Id}");
             foreach (var target in kernel.Descriptors.Values)
             {
                 if (target is SimKvm k && k.Destroyed) Fail($"a descriptor still refers to destroyed vm {k.Id}");
@@ -35,8 +38,11 @@ namespace GmemPS.Simulator
             if (kvm.Destroyed) Fail($"vm {kvm.Id} is destroyed but still listed");
             int fds = kernel.Descriptors.Values.Count(t => ReferenceEquals(t, kvm));
             int files = kernel.LiveFiles.Count(f => f.PinsOwner && f.Owner == kvm);
-            if (kvm.UsersCount != fds + files)
-                Fail($"vm {kvm.Id}: users_count {kvm.UsersCount} but {fds} VM fd(s) and {files} live file(s) hold it");
+            int kvmVfio = kernel.Descriptors.Values.Count(t => t is SimKvmVfioDevice d && d.Kvm == kvm);
+            int vfio = kernel.VfioDevices.Count(d => !d.Released && d.HoldsKvm && d.Kvm == kvm);
+            if (kvm.UsersCount != fds + files + kvmVfio + vfio)
+                Fail($"vm {kvm.Id}: users_count {kvm.UsersCount} but {fds} VM fd(s), {files} live file(s), {kvmVfio} kvm-vfio device fd(s) and {vfio} VFIO device(s) hold it");
+            if (kvm.DestroyPending && kvm.Designs.DestroyTrigger != DestroyTrigger.AsyncPut) Fail($"vm {kvm.Id}: a deferred destroy without kvm_put_kvm_async");
             for (int space = 0; space < SimKvm.AddressSpaces; space++)
             {
                 var ranges = kvm.GfnSpace[space].All;

@@ -36,7 +36,21 @@ namespace GmemPS.Simulator
                     {
                         int pinning = liveFiles.Count(f => f.PinsOwner && f.Owner == kvm);
                         if (pinning > 0) Emit(new VmKeptAliveByFiles(kvm.Id, pinning, DesignDecisions.FilePinsVm));
+                        int devices = vfioDevices.Count(d => !d.Released && d.HoldsKvm && d.Kvm == kvm);
+                        if (devices > 0 && !descriptors.Values.Any(t => t is SimKvmVfioDevice k && k.Kvm == kvm))
+                            Emit(new VmKeptAliveByVfio(kvm.Id, devices, kvm.Designs.VfioRefPolicy == VfioRefPolicy.VmFileRef ? DesignDecisions.VmFileRef : DesignDecisions.CoreSafeGet));
                     }
+                    break;
+                case SimKvmVfioDevice kvmVfio:
+                    CloseKvmVfioDevice(kvmVfio);
+                    if (!kvmVfio.Kvm.Destroyed && !kvmVfio.Kvm.DestroyPending && !descriptors.Values.Any(t => t == kvmVfio.Kvm))
+                    {
+                        int held = vfioDevices.Count(d => !d.Released && d.HoldsKvm && d.Kvm == kvmVfio.Kvm);
+                        if (held > 0) Emit(new VmKeptAliveByVfio(kvmVfio.Kvm.Id, held, DesignDecisions.CoreSafeGet));
+                    }
+                    break;
+                case SimVfioDevice device:
+                    CloseVfioDevice(device);
                     break;
                 case SimMemfd memfd:
                     PutMemfd(memfd);
@@ -52,7 +66,16 @@ namespace GmemPS.Simulator
         /// <summary>kvm_put_kvm: the last reference destroys the VM and frees its memslots.</summary>
         private void PutKvm(SimKvm kvm)
         {
-            if (--kvm.UsersCount > 0) return;
+            if (--kvm.UsersCount > 0 || DeferDestroy(kvm)) return;
+            DestroyVm(kvm);
+        }
+
+        /// <summary>kvm_destroy_vm: its devices first (seed E's pre-fix kvm-vfio cleanup runs here), then the memslots.</summary>
+        private void DestroyVm(SimKvm kvm)
+        {
+            if (kvm.Destroyed) return;
+            kvm.DestroyPending = false;
+            DestroyKvmDevices(kvm);
             // Upstream this unbinds nothing: every file of this VM was released first. Under seed A's
             // alternative, freeing the memslots drops their file references.
             foreach (var slot in kvm.Slots.Values.ToList())

@@ -56,6 +56,25 @@ namespace GmemPS.Simulator
             }
         }
 
+        public IVfioDevice OpenVfioDevice(int group)
+        {
+            lock (Kernel.Gate)
+            {
+                var (device, fd) = Kernel.OpenVfioDevice(group);
+                return new SimVfioDeviceHandle(Kernel, device, fd);
+            }
+        }
+
+        public int RunWorkQueue()
+        {
+            lock (Kernel.Gate) return Kernel.RunWorkQueue();
+        }
+
+        public void UnloadKvmModule()
+        {
+            lock (Kernel.Gate) Kernel.UnloadKvmModule();
+        }
+
         public IHostMapping MapAnonymous(long length)
         {
             lock (Kernel.Gate) return new SimMapping(Kernel, Kernel.MapAnonymous(length));

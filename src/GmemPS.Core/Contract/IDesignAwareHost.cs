@@ -21,6 +21,38 @@ namespace GmemPS.Contract
 
         /// <summary>memfd_create + ftruncate: a shmem memfd of the 2021 proposal (seed C).</summary>
         IMemfd CreateMemfd(ulong size);
+
+        /// <summary>Opens another VFIO device in an existing group (seed E); the group's kvm pointer decides its VM.</summary>
+        IVfioDevice OpenVfioDevice(int group);
+
+        /// <summary>Runs the queued work items (kvm_put_kvm_async's destroys).</summary>
+        int RunWorkQueue();
+
+        /// <summary>delete_module("kvm"): EBUSY while anything pins kvm.ko.</summary>
+        void UnloadKvmModule();
+    }
+
+    /// <summary>A kvm-vfio device (KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO)): its fd pins the VM (seed E).</summary>
+    public interface IKvmVfioDevice
+    {
+        int Fd { get; }
+        bool IsClosed { get; }
+
+        /// <summary>Opens a VFIO device in a new group and adds the group to this kvm-vfio device (KVM_DEV_VFIO_FILE_ADD).</summary>
+        IVfioDevice OpenVfioDevice();
+
+        void Close();
+    }
+
+    /// <summary>An open VFIO device (seed E).</summary>
+    public interface IVfioDevice
+    {
+        int Fd { get; }
+        int Id { get; }
+        int Group { get; }
+        bool IsClosed { get; }
+
+        void Close();
     }
 
     /// <summary>A shmem memfd of the 2021 proposal (seed C). Its descriptor goes in a memslot's guest_memfd field.</summary>
@@ -66,6 +98,9 @@ namespace GmemPS.Contract
 
         /// <summary>A guest fault on a sealed-memfd slot, stopped after get_lock_pfn (seed C).</summary>
         IGuestFault StartGuestFault(ulong gpa);
+
+        /// <summary>KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO) (seed E).</summary>
+        IKvmVfioDevice CreateKvmVfioDevice();
     }
 
     /// <summary>The design-only operations on a simulated guest_memfd (seed B: in-place conversion and host references).</summary>

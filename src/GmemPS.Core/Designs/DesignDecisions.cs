@@ -77,5 +77,29 @@ namespace GmemPS.Designs
             "Seed C: get_lock_pfn returns the page locked and put_unlock_pfn unlocks it after the SEPT entry is installed, so truncate waits";
         public const string UnlockedPopulation =
             "Seed C, the race the page lock closes: without it a truncate frees the page between get_pfn and the SEPT install";
+
+        // Seed E: VFIO holding the VM (2023-2026).
+        public const string CoreSafeGet =
+            "Seed E, upstream 2b48f52f2bff (Rosato, 2023): the VFIO core takes kvm_get_kvm_safe at open and puts it at close outside group_lock";
+        public const string DriverTakes =
+            "Seed E, before the fix: a driver's open_device takes kvm_get_kvm, and its close can drop the last reference under group_lock";
+        public const string GetThenDrop =
+            "Seed E, Ryabinin (2025): drop the VM reference right after the first open, so a migrated-away VM is not kept alive";
+        public const string VmFileRef =
+            "Seed E, Aneesh (2026): VFIO holds the VM's struct file rather than struct kvm, so ordinary file lifetime rules apply";
+        public const string ReleaseCleanup =
+            "Seed E, upstream 51cdc8bc120e (Yi Liu, 2023): the kvm-vfio device clears group->kvm at .release, outside kvm_destroy_vm";
+        public const string DestroyCleanup =
+            "Seed E, before the fix: kvm_vfio_destroy clears group->kvm from inside kvm_destroy_vm and takes group_lock there";
+        public const string AsyncPut =
+            "Seed E, Rosato's kvm_put_kvm_async (2023-01-09, dropped): the last put queues kvm_destroy_vm on a workqueue";
+        public const string LockOrder =
+            "Seed E, Alex Williamson's report (2023-01-05): VFIO device close holds group_lock when the last kvm_put_kvm destroys the VM, whose kvm-vfio cleanup takes group_lock again";
+        public const string GetSafe =
+            "Seed E, Sean (2023-01-11): a plain kvm_get_kvm at open can resurrect a VM whose users_count already hit 0; kvm_get_kvm_safe refuses it";
+        public const string SymbolGet =
+            "Seed E, upstream: symbol_get(kvm_put_kvm) pins kvm.ko while VFIO holds a VM";
+        public const string ModuleRef =
+            "Seed E, 2026 (Paolo, Eiden): VFIO takes a module reference on kvm.ko and calls an inline kvm_refcount put";
     }
 }

@@ -146,6 +146,46 @@ namespace GmemPS.Designs
         PerMemslot,
     }
 
+    /// <summary>§E: how a VFIO device takes (or does not take) a reference on the VM it is used with.</summary>
+    public enum VfioRefPolicy
+    {
+        /// <summary>Upstream (2b48f52f2bff, 2023): the VFIO core takes kvm_get_kvm_safe at first open, puts it at last close, outside group_lock.</summary>
+        CoreSafeGet,
+        /// <summary>Before the fix: the driver's open_device takes kvm_get_kvm and its close puts it under group_lock.</summary>
+        DriverTakes,
+        /// <summary>Ryabinin (2025): take the reference at first open and drop it right away.</summary>
+        CoreGetThenDrop,
+        /// <summary>Aneesh (2026): hold the VM's struct file instead of struct kvm.</summary>
+        VmFileRef,
+    }
+
+    /// <summary>§E: when the kvm-vfio device clears group->kvm.</summary>
+    public enum KvmVfioCleanup
+    {
+        /// <summary>Upstream (51cdc8bc120e): at the device fd's .release.</summary>
+        Release,
+        /// <summary>Before the fix: in .destroy, which kvm_destroy_vm runs.</summary>
+        Destroy,
+    }
+
+    /// <summary>§E: what the last kvm_put_kvm does.</summary>
+    public enum DestroyTrigger
+    {
+        /// <summary>Upstream: kvm_destroy_vm runs right there, in the caller's context (and locks).</summary>
+        SyncPut,
+        /// <summary>Rosato's kvm_put_kvm_async (2023, dropped): a work item destroys the VM later.</summary>
+        AsyncPut,
+    }
+
+    /// <summary>§E: what keeps kvm.ko loaded while VFIO holds a VM.</summary>
+    public enum ModulePinning
+    {
+        /// <summary>Upstream: symbol_get(kvm_put_kvm) holds a reference on the module.</summary>
+        SymbolGet,
+        /// <summary>The 2026 series (Paolo, Eiden): an explicit module reference with an inline kvm_refcount.</summary>
+        ModuleRef,
+    }
+
     /// <summary>
     /// The designs a simulated VM (or a guest_memfd created without one) runs: one property per design axis
     /// argued on the mailing lists. The default of every property is upstream Linux 6.18, which the
@@ -170,6 +210,10 @@ namespace GmemPS.Designs
         public OwnerCheck OwnerCheck { get; init; }
         public PopulationLock PopulationLock { get; init; }
         public MemfdRegistration MemfdRegistration { get; init; }
+        public VfioRefPolicy VfioRefPolicy { get; init; }
+        public KvmVfioCleanup KvmVfioCleanup { get; init; }
+        public DestroyTrigger DestroyTrigger { get; init; }
+        public ModulePinning ModulePinning { get; init; }
 
         /// <summary>Every axis at its upstream value.</summary>
         public bool IsUpstream => Equals(Upstream);
@@ -197,6 +241,10 @@ namespace GmemPS.Designs
             Add(nameof(OwnerCheck), OwnerCheck, Upstream.OwnerCheck);
             Add(nameof(PopulationLock), PopulationLock, Upstream.PopulationLock);
             Add(nameof(MemfdRegistration), MemfdRegistration, Upstream.MemfdRegistration);
+            Add(nameof(VfioRefPolicy), VfioRefPolicy, Upstream.VfioRefPolicy);
+            Add(nameof(KvmVfioCleanup), KvmVfioCleanup, Upstream.KvmVfioCleanup);
+            Add(nameof(DestroyTrigger), DestroyTrigger, Upstream.DestroyTrigger);
+            Add(nameof(ModulePinning), ModulePinning, Upstream.ModulePinning);
             return list;
         }
 

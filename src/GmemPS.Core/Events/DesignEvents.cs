@@ -192,4 +192,58 @@ namespace GmemPS.Events
         protected override string What() =>
             $"vm {VmId} gfn {GmemPS.Kernel.Hex.Address(Gfn)}: SEPT entry installed" + (Stale ? ", pointing at a page the truncate already freed" : " and the page unlocked (put_unlock_pfn)");
     }
+
+    // ---- Seed E: VFIO holding the VM ----
+
+    public sealed record VfioDeviceOpened(int Device, int Group, int VmId, string KvmReference, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"VFIO device {Device} (group {Group}) opened" + (VmId < 0 ? " with kvm == NULL" : $" with vm {VmId}") + $": {KvmReference}";
+    }
+
+    public sealed record KvmGetSafeFailed(int Device, int VmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"VFIO device {Device}: kvm_get_kvm_safe failed, vm {VmId}'s users_count is 0; the device opens without a VM";
+    }
+
+    public sealed record DyingVmResurrected(int Device, int VmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() =>
+            $"VFIO device {Device}: kvm_get_kvm took vm {VmId}'s users_count from 0 to 1 while its destroy is pending: the device will use a freed VM";
+    }
+
+    public sealed record KvmReferenceDropped(int Device, int VmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"VFIO device {Device} dropped its reference on vm {VmId} right after opening";
+    }
+
+    public sealed record VmKeptAliveByVfio(int VmId, int Devices, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"vm {VmId} has no fd left but lives on: {Devices} VFIO device(s) hold it";
+    }
+
+    public sealed record VfioGroupKvmCleared(int Group, int VmId, string By, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"VFIO group {Group}: group->kvm (vm {VmId}) cleared by {By}";
+    }
+
+    public sealed record VmDestroyDeferred(int VmId, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"vm {VmId}'s users_count reached 0: kvm_destroy_vm queued on a workqueue";
+    }
+
+    public sealed record LockDeadlock(string Lock, string Held, string Path, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"DEADLOCK: {Path} takes {Lock} while this task already holds it (held: {Held})";
+    }
+
+    public sealed record LockOrderInversion(string First, string Second, string Path, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"lock order: {Path} takes {Second} after {First}, but {First} was taken after {Second} before (an ABBA deadlock)";
+    }
+
+    public sealed record KvmModulePinned(string Holder, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"rmmod kvm refused: {Holder}";
+    }
 }

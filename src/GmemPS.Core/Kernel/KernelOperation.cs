@@ -30,6 +30,9 @@ namespace GmemPS.Kernel
         MemfdWrite,
         MemfdTruncate,
         GuestFault,
+        CreateKvmVfioDevice,
+        VfioDeviceOpen,
+        DeleteModule,
     }
 
     public static class KernelOperationNames
@@ -63,6 +66,9 @@ namespace GmemPS.Kernel
             KernelOperation.MemfdWrite => "pwrite on a memfd",
             KernelOperation.MemfdTruncate => "ftruncate on a memfd",
             KernelOperation.GuestFault => "a guest fault (get_lock_pfn .. put_unlock_pfn)",
+            KernelOperation.CreateKvmVfioDevice => "KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO)",
+            KernelOperation.VfioDeviceOpen => "open of a VFIO device (with KVM_DEV_VFIO_FILE_ADD of its group)",
+            KernelOperation.DeleteModule => "delete_module(kvm)",
             _ => operation.ToString(),
         };
     }

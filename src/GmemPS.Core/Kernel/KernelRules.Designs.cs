@@ -55,5 +55,11 @@ namespace GmemPS.Kernel
             "the memfd already has a guest owner (another KVM, or another memslot under per-memslot registration)");
         public static readonly KernelRule GuestFaultNotMemfd = DesignRule(nameof(GuestFaultNotMemfd), GuestFault, EFAULT,
             "a stepped guest fault needs a gpa in a memslot backed by a sealed memfd");
+
+        // Seed E
+        public static readonly KernelRule VfioGroupUnknown = DesignRule(nameof(VfioGroupUnknown), VfioDeviceOpen, ENOENT,
+            "no VFIO group with that number exists in this simulated host");
+        public static readonly KernelRule KvmModuleInUse = DesignRule(nameof(KvmModuleInUse), DeleteModule, EBUSY,
+            "kvm.ko is in use: a VM fd, a symbol_get, a module reference or a VM file held by VFIO pins it");
     }
 }

@@ -59,6 +59,16 @@ namespace GmemPS.Simulator.Handles
             }
         }
 
+        public IKvmVfioDevice CreateKvmVfioDevice()
+        {
+            lock (Kernel.Gate)
+            {
+                EnsureOpen(KernelOperation.CreateKvmVfioDevice);
+                var (device, fd) = Kernel.CreateKvmVfioDevice(kvm);
+                return new SimKvmVfioDeviceHandle(Kernel, device, fd);
+            }
+        }
+
         public void SetUserMemoryRegion2(UserMemoryRegion2 request)
         {
             lock (Kernel.Gate)

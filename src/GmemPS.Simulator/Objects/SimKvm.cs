@@ -28,6 +28,8 @@ namespace GmemPS.Simulator.Objects
         public DesignPolicies Designs { get; }
         public int UsersCount { get; set; } = 1;
         public bool Destroyed { get; set; }
+        /// <summary>users_count reached 0 and kvm_put_kvm_async queued the destroy (seed E).</summary>
+        public bool DestroyPending { get; set; }
 
         /// <summary>Slots by (address space &lt;&lt; 16 | id).</summary>
         public Dictionary<uint, SimMemslot> Slots { get; } = new Dictionary<uint, SimMemslot>();
