@@ -47,6 +47,12 @@
         'Set-GmemMemfdSize'
         'Start-GmemGuestFault'
         'Complete-GmemGuestFault'
+        'New-GmemKvmVfioDevice'
+        'New-GmemVfioDevice'
+        'Close-GmemVfioDevice'
+        'Close-GmemKvmVfioDevice'
+        'Invoke-GmemWorkQueue'
+        'Test-GmemKvmModuleUnload'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -241,4 +241,56 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
             $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemFdNotGuestMemfd
         }
     }
+
+    Context 'Seed E: VFIO holding the VM' {
+        It 'New-GmemKvmVfioDevice, New-GmemVfioDevice: the upstream close order destroys the VM at the VFIO close, without a deadlock' {
+            $vm = New-GmemVm
+            $kv = $vm | New-GmemKvmVfioDevice
+            $kv | Should -BeOfType ([GmemPS.Lab.LabKvmVfioDevice])
+            $dev = $kv | New-GmemVfioDevice
+            $dev.Group | Should -Be 0
+            $vm | Remove-GmemVm -Confirm:$false
+            $kv | Close-GmemKvmVfioDevice
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -Not -HaveGmemEvent -Kind VmDestroyed
+            $dev | Close-GmemVfioDevice -PassThru | Should -Be $dev
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind VmDestroyed -EventCount 1
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -Not -HaveGmemEvent -Kind LockDeadlock
+        }
+
+        It 'the pre-fix ordering reports the group_lock deadlock' {
+            $vm = New-GmemVm -VfioRefPolicy DriverTakes -KvmVfioCleanup Destroy
+            $kv = $vm | New-GmemKvmVfioDevice
+            $dev = $kv | New-GmemVfioDevice
+            $vm | Remove-GmemVm -Confirm:$false
+            $kv | Close-GmemKvmVfioDevice -PassThru | Should -Be $kv
+            $dev | Close-GmemVfioDevice
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind LockDeadlock -EventCount 1
+        }
+
+        It 'Invoke-GmemWorkQueue runs the destroys kvm_put_kvm_async deferred; New-GmemVfioDevice -InGroupOf opens without a dying VM' {
+            $vm = New-GmemVm -KvmVfioCleanup Destroy -DestroyTrigger AsyncPut
+            $kv = $vm | New-GmemKvmVfioDevice
+            $dev = $kv | New-GmemVfioDevice
+            $dev | Close-GmemVfioDevice
+            $vm | Remove-GmemVm -Confirm:$false
+            $kv | Close-GmemKvmVfioDevice
+            $late = New-GmemVfioDevice -InGroupOf $dev
+            Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind KvmGetSafeFailed -EventCount 1
+            Invoke-GmemWorkQueue | Should -Be 1
+            $late | Close-GmemVfioDevice
+        }
+
+        It 'Test-GmemKvmModuleUnload names what pins kvm.ko' {
+            (Test-GmemKvmModuleUnload).Unloadable | Should -BeTrue
+            $vm = New-GmemVm -ModulePinning ModuleRef
+            $kv = $vm | New-GmemKvmVfioDevice
+            $dev = $kv | New-GmemVfioDevice
+            $vm | Remove-GmemVm -Confirm:$false
+            $kv | Close-GmemKvmVfioDevice
+            $result = Test-GmemKvmModuleUnload
+            $result.Unloadable | Should -BeFalse
+            $result.Holder | Should -BeLike '*module reference*'
+            $dev | Close-GmemVfioDevice
+        }
+    }
 }

@@ -57,6 +57,20 @@ namespace GmemPS.Lab
                     return $"guest fault at gpa {Hex.Address((ulong)a["Gpa"]!)} on {VmText(a["Vm"])}, stopped before the SEPT install";
                 case "CompleteGuestFault":
                     return $"complete guest fault {a["Fault"]} (install, put_unlock_pfn)";
+                case "CreateKvmVfioDevice":
+                    return $"KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO) on {VmText(a["Vm"])}";
+                case "OpenVfioDevice":
+                    return a.ContainsKey("KvmVfioDevice")
+                        ? $"open a VFIO device in a new group and KVM_DEV_VFIO_FILE_ADD it to {a["KvmVfioDevice"]}"
+                        : $"open a VFIO device in group {a["Group"]} (that of {a["Sibling"]})";
+                case "CloseKvmVfioDevice":
+                    return $"close {a["KvmVfioDevice"]}";
+                case "CloseVfioDevice":
+                    return $"close {a["Device"]}";
+                case "RunWorkQueue":
+                    return $"run the work queue of the {a["Backend"]} host{ProfileText(a["Profile"])}";
+                case "UnloadKvmModule":
+                    return $"delete_module(kvm) on the {a["Backend"]} host{ProfileText(a["Profile"])}";
                 case "LinkFile":
                     return $"KVM_LINK_GUEST_MEMFD {FileText(a["Source"])} into {VmText(a["Vm"])}";
                 case "CreateFile":

@@ -99,6 +99,8 @@ namespace GmemPS.Lab
                 foreach (var m in mappings) m.Handle.Dispose();
                 foreach (var f in files) f.Handle.Dispose();
                 foreach (var m in memfds) if (!m.Handle.IsClosed) m.Handle.Close();
+                foreach (var d in vfioDevices) if (!d.Handle.IsClosed) d.Handle.Close();
+                foreach (var d in kvmVfioDevices) if (!d.Handle.IsClosed) d.Handle.Close();
                 foreach (var v in vms) v.Handle.Dispose();
                 foreach (var h in hosts.Values) h.Dispose();
             }

@@ -92,4 +92,61 @@ namespace GmemPS.Lab
         public ulong Gpa { get; }
         public bool Completed => Handle.IsCompleted;
     }
+
+    /// <summary>A kvm-vfio device (KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO)) of a VM, seed E: kvmvfio0, ...</summary>
+    public sealed class LabKvmVfioDevice : LabObject
+    {
+        internal LabKvmVfioDevice(GmemLab lab, string id, LabVm vm, IKvmVfioDevice handle) : base(lab, id)
+        {
+            VmObject = vm;
+            Handle = handle;
+        }
+
+        internal LabVm VmObject { get; }
+        internal IKvmVfioDevice Handle { get; }
+        public LabVm Vm => VmObject;
+        public LabKvmVfioDevice KvmVfioDevice => this;
+        public int Fd => Handle.Fd;
+    }
+
+    /// <summary>An open VFIO device (seed E): vfio0, vfio1, ...</summary>
+    public sealed class LabVfioDevice : LabObject
+    {
+        internal LabVfioDevice(GmemLab lab, string id, BackendKind backend, string? profile, LabVm? vm, IVfioDevice handle) : base(lab, id)
+        {
+            Backend = backend;
+            Profile = profile;
+            VmObject = vm;
+            Handle = handle;
+        }
+
+        internal IVfioDevice Handle { get; }
+        internal LabVm? VmObject { get; }
+        public BackendKind Backend { get; }
+        public string? Profile { get; }
+        /// <summary>The VM whose kvm-vfio device its group was added to (null when opened into an existing group).</summary>
+        public LabVm? Vm => VmObject;
+        public LabVfioDevice Device => this;
+        public int Group => Handle.Group;
+        public int Fd => Handle.Fd;
+    }
+
+    /// <summary>Whether delete_module("kvm") would succeed now, and what pins the module if not (seed E).</summary>
+    public sealed class LabModuleUnload
+    {
+        internal LabModuleUnload(BackendKind backend, string? profile, string? holder)
+        {
+            Backend = backend;
+            Profile = profile;
+            Holder = holder;
+        }
+
+        public BackendKind Backend { get; }
+        public string? Profile { get; }
+        public bool Unloadable => Holder == null;
+        /// <summary>What pins kvm.ko (null when nothing does).</summary>
+        public string? Holder { get; }
+
+        public override string ToString() => Unloadable ? "kvm.ko can be unloaded" : $"kvm.ko is pinned: {Holder}";
+    }
 }

@@ -87,6 +87,22 @@ namespace GmemPS.Commands
         [Parameter]
         public MemfdRegistration MemfdRegistration { get; set; }
 
+        /// <summary>Seed E: CoreSafeGet (upstream), DriverTakes (pre-fix), CoreGetThenDrop (2025) or VmFileRef (2026).</summary>
+        [Parameter]
+        public VfioRefPolicy VfioRefPolicy { get; set; }
+
+        /// <summary>Seed E: Release (upstream) or Destroy (pre-fix) kvm-vfio cleanup.</summary>
+        [Parameter]
+        public KvmVfioCleanup KvmVfioCleanup { get; set; }
+
+        /// <summary>Seed E: SyncPut (upstream) or AsyncPut (kvm_put_kvm_async).</summary>
+        [Parameter]
+        public DestroyTrigger DestroyTrigger { get; set; }
+
+        /// <summary>Seed E: SymbolGet (upstream) or ModuleRef (2026).</summary>
+        [Parameter]
+        public ModulePinning ModulePinning { get; set; }
+
         protected override void ProcessRecord()
         {
             string? profile = CanonicalProfile(Backend, Profile);
@@ -116,6 +132,10 @@ namespace GmemPS.Commands
             if (IsGiven(nameof(OwnerCheck))) d = d with { OwnerCheck = OwnerCheck };
             if (IsGiven(nameof(PopulationLock))) d = d with { PopulationLock = PopulationLock };
             if (IsGiven(nameof(MemfdRegistration))) d = d with { MemfdRegistration = MemfdRegistration };
+            if (IsGiven(nameof(VfioRefPolicy))) d = d with { VfioRefPolicy = VfioRefPolicy };
+            if (IsGiven(nameof(KvmVfioCleanup))) d = d with { KvmVfioCleanup = KvmVfioCleanup };
+            if (IsGiven(nameof(DestroyTrigger))) d = d with { DestroyTrigger = DestroyTrigger };
+            if (IsGiven(nameof(ModulePinning))) d = d with { ModulePinning = ModulePinning };
             return d;
         }
     }

@@ -24,6 +24,7 @@ namespace GmemPS.Tests.Examples
             ("design-per-slot-invalidation.ps1", "PerSlotInvalidationTwinTests.cs"),
             ("design-in-place-conversion.ps1", "InPlaceConversionTwinTests.cs"),
             ("design-sealed-memfd.ps1", "SealedMemfdTwinTests.cs"),
+            ("design-vfio-holds-vm.ps1", "VfioHoldsVmTwinTests.cs"),
         };
 
         public static TheoryData<string, string> Twins

@@ -59,6 +59,8 @@ namespace GmemPS.Tests.Module
         {
             "Convert-GmemFileRange", "Get-GmemPageState", "New-GmemHostReference", "Remove-GmemHostReference", "Clear-GmemHostMapping",
             "New-GmemMemfd", "Add-GmemMemfdSeal", "Write-GmemMemfd", "Set-GmemMemfdSize", "Start-GmemGuestFault", "Complete-GmemGuestFault",
+            "New-GmemKvmVfioDevice", "New-GmemVfioDevice", "Close-GmemVfioDevice", "Close-GmemKvmVfioDevice", "Invoke-GmemWorkQueue",
+            "Test-GmemKvmModuleUnload",
         };
 
         public static TheoryData<string> CmdletNames() => new TheoryData<string>(SpecCmdlets.Concat(DesignCmdlets));
