@@ -29,7 +29,7 @@ namespace GmemPS.Simulator
         // ---- lock tracking ----
 
         /// <summary>Takes a lock as lockdep sees it; both reports name Alex Williamson's group_lock deadlock.</summary>
-        private void Acquire(string lockName, string path)
+        internal void Acquire(string lockName, string path)
         {
             if (heldLocks.Contains(lockName))
             {
@@ -44,7 +44,7 @@ namespace GmemPS.Simulator
             heldLocks.Add(lockName);
         }
 
-        private void ReleaseLock(string lockName) => heldLocks.RemoveAt(heldLocks.LastIndexOf(lockName));
+        internal void ReleaseLock(string lockName) => heldLocks.RemoveAt(heldLocks.LastIndexOf(lockName));
 
         // ---- kvm-vfio device and VFIO devices ----
 

@@ -152,5 +152,28 @@ namespace GmemPS.Tests.Designs
             d.Step(device.Close);
             d.Step(d.Host.UnloadKvmModule); // nothing pins it any more
         }
+
+        [Fact]
+        public void The_lock_tracker_reports_a_recursive_acquisition_and_an_abba_inversion_as_lockdep_would()
+        {
+            var d = new DesignHost();
+            var kernel = d.Host.Kernel;
+            d.Mark();
+            kernel.Acquire("A", "path 1");
+            kernel.Acquire("B", "path 1");
+            kernel.ReleaseLock("B");
+            kernel.ReleaseLock("A");
+            Assert.Empty(d.Since<DesignEvent>());
+            kernel.Acquire("B", "path 2");
+            kernel.Acquire("A", "path 2");
+            var inversion = Assert.Single(d.Since<LockOrderInversion>());
+            Assert.Equal(("A", "B", "path 2"), (inversion.First, inversion.Second, inversion.Path));
+            kernel.Acquire("A", "path 3");
+            Assert.Equal("B > A", Assert.Single(d.Since<LockDeadlock>()).Held);
+            kernel.ReleaseLock("A");
+            kernel.ReleaseLock("A");
+            kernel.ReleaseLock("B");
+            d.Host.CheckInvariants();
+        }
     }
 }
