@@ -37,7 +37,7 @@ function New-SealedMemfdVm {
     $vm = New-GmemVm -Backend $sim -PrivateBacking SealedMemfd @Design
     $memfd = New-GmemMemfd -Backend $sim -Size 2MB
     $memfd | Add-GmemMemfdSeal
-    $null = $memfd | Add-Memslot -Vm $vm -Gpa 0 -PassThru
+    $null = $memfd | Add-Memslot -IntoVm $vm -Gpa 0 -PassThru
     [pscustomobject]@{ Vm = $vm; Memfd = $memfd }
 }
 
@@ -55,7 +55,7 @@ if ($Backend -eq 'Kvm') {
 }
 $plain = New-GmemMemfd -Backend $sim -Size 2MB
 $Error.Clear()
-$plain | Add-Memslot -Vm (New-GmemVm -Backend $sim) -Gpa 0 -ErrorAction SilentlyContinue
+$plain | Add-Memslot -IntoVm (New-GmemVm -Backend $sim) -Gpa 0 -ErrorAction SilentlyContinue
 Add-Claim 'an upstream VM refuses a memfd in the guest_memfd field (EINVAL, GmemFdNotGuestMemfd)' (
     ((Get-KernelErrno $Error[0]) -eq 'EINVAL') -and ((Get-ErrorIdOf $Error[0]) -eq 'GmemFdNotGuestMemfd'))
 
@@ -121,15 +121,15 @@ foreach ($check in 'None', 'VmList', 'KvmHoldsMemfdRef') {
 Write-Step 'Scenario 26: registration'
 $c = New-SealedMemfdVm
 $Error.Clear()
-$c.Memfd | Add-Memslot -Vm (New-GmemVm -Backend $sim -PrivateBacking SealedMemfd) -Gpa 0 -ErrorAction SilentlyContinue
+$c.Memfd | Add-Memslot -IntoVm (New-GmemVm -Backend $sim -PrivateBacking SealedMemfd) -Gpa 0 -ErrorAction SilentlyContinue
 Add-Claim 'a second VM cannot register the memfd (EPERM)' ((Get-KernelErrno $Error[0]) -eq 'EPERM')
 foreach ($registration in 'PerKvm', 'PerMemslot') {
     $vm = New-GmemVm -Backend $sim -PrivateBacking SealedMemfd -MemfdRegistration $registration
     $memfd = New-GmemMemfd -Backend $sim -Size 4MB
     $memfd | Add-GmemMemfdSeal
-    $null = $memfd | Add-Memslot -Vm $vm -Gpa 0xC0000000 -Size 2MB -Offset 0 -PassThru
+    $null = $memfd | Add-Memslot -IntoVm $vm -Gpa 0xC0000000 -Size 2MB -Offset 0 -PassThru
     $Error.Clear()
-    $above = $memfd | Add-Memslot -Vm $vm -Gpa 4GB -Size 2MB -Offset 2MB -PassThru -ErrorAction SilentlyContinue
+    $above = $memfd | Add-Memslot -IntoVm $vm -Gpa 4GB -Size 2MB -Offset 2MB -PassThru -ErrorAction SilentlyContinue
     if ($registration -eq 'PerKvm') {
         Add-Claim 'per KVM: one memfd backs slots below and above 4G' ($null -ne $above)
     }

@@ -100,7 +100,7 @@ $vm1 = New-GmemVm -Backend $Backend
 $vm2 = New-GmemVm -Backend $Backend
 $shared = $vm1 | New-GmemFile -Size 2MB -Mmap -InitShared
 $Error.Clear()
-$shared | Add-Memslot -Vm $vm2 -Gpa 0 -ErrorAction SilentlyContinue
+$shared | Add-Memslot -IntoVm $vm2 -Gpa 0 -ErrorAction SilentlyContinue
 $expectedId = if ($Backend -eq 'Simulator') { 'GmemFdOtherVm' } else { 'SetUserMemoryRegion2EINVAL' }
 Add-Claim "the kernel refuses another VM's guest_memfd with EINVAL ($expectedId)" (
     ((Get-KernelErrno $Error[0]) -eq 'EINVAL') -and ((Get-ErrorIdOf $Error[0]) -eq $expectedId))
@@ -114,7 +114,7 @@ foreach ($policy in 'Expose', 'ZeroOnRebind') {
     $null = $first | Invoke-GuestAccess -Gpa 0x3000 -Write (1..16 | ForEach-Object { [byte]0xaa })
     $slot | Remove-Memslot -Confirm:$false
     $mark = Get-LastEventSequence -Backend $sim
-    $null = $data | Add-Memslot -Vm $second -Gpa 0 -PassThru
+    $null = $data | Add-Memslot -IntoVm $second -Gpa 0 -PassThru
     $read = $second | Invoke-GuestAccess -Gpa 0x3000 -Read 16
     $events = @(Get-GmemEvent -Backend $sim -Since $mark)
     $events | Show-GmemEventList
@@ -140,7 +140,7 @@ $mark = Get-LastEventSequence -Backend $sim
 $unowned = New-GmemFile -SystemIoctl -Backend $sim -PinModel SlotPinsFile -Size 2MB
 Add-Claim 'the alternative: a file with no VM' ($null -eq $unowned.Vm)
 $owner = New-GmemVm -Backend $sim -PinModel SlotPinsFile
-$null = $unowned | Add-Memslot -Vm $owner -Gpa 0 -PassThru
+$null = $unowned | Add-Memslot -IntoVm $owner -Gpa 0 -PassThru
 $set = Get-EventsOfKind $sim $mark 'GmemOwnerSet'
 $set | Show-GmemEventList
 Add-Claim 'its first bind makes the VM its owner (GmemOwnerSet)' ($set.Count -eq 1)

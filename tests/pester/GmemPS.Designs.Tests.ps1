@@ -42,11 +42,11 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
             $events | Should -HaveGmemEvent -Kind VmDestroyed -EventCount 1
         }
 
-        It 'Add-Memslot -Vm: upstream refuses another VM''s file' {
+        It 'Add-Memslot -IntoVm: upstream refuses another VM''s file' {
             $vm1 = New-GmemVm
             $vm2 = New-GmemVm
             $file = $vm1 | New-GmemFile -Size 2MB
-            $file | Add-Memslot -Vm $vm2 -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $file | Add-Memslot -IntoVm $vm2 -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
             $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemFdOtherVm
         }
 
@@ -60,7 +60,7 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
             $slot = $file | Add-Memslot -Gpa 0 -PassThru
             $file | Write-GmemMemory -Offset 0 -Value 1, 2, 3
             $slot | Remove-Memslot -Confirm:$false
-            $null = $file | Add-Memslot -Vm $second -Gpa 0 -PassThru
+            $null = $file | Add-Memslot -IntoVm $second -Gpa 0 -PassThru
             $events = @(Get-GmemEvent -Backend Simulator -Since $mark -Kind $Kind)
             $events | Should -HaveCount 1
             $events[0].Design | Should -BeLike 'Seed A*'
@@ -73,7 +73,7 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
             $file.Vm | Should -BeNullOrEmpty
             $file | Add-Memslot -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
             "$($err[0].FullyQualifiedErrorId)" | Should -BeLike 'GmemFileHasNoVm*'
-            $null = $file | Add-Memslot -Vm (New-GmemVm -PinModel SlotPinsFile) -Gpa 0 -PassThru
+            $null = $file | Add-Memslot -IntoVm (New-GmemVm -PinModel SlotPinsFile) -Gpa 0 -PassThru
             Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind GmemOwnerSet -EventCount 1
         }
 
@@ -219,14 +219,14 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
 
         It 'Add-Memslot -Memfd registers the VM as the guest owner' {
             $memfd | Add-GmemMemfdSeal
-            $slot = $memfd | Add-Memslot -Vm $vm -Gpa 0 -PassThru
+            $slot = $memfd | Add-Memslot -IntoVm $vm -Gpa 0 -PassThru
             $slot.Memfd | Should -Be $memfd
             Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind MemfdOwnerRegistered -EventCount 1
         }
 
         It 'Start-GmemGuestFault holds the page lock: Set-GmemMemfdSize waits for Complete-GmemGuestFault' {
             $memfd | Add-GmemMemfdSeal
-            $null = $memfd | Add-Memslot -Vm $vm -Gpa 0 -PassThru
+            $null = $memfd | Add-Memslot -IntoVm $vm -Gpa 0 -PassThru
             $fault = $vm | Start-GmemGuestFault -Gpa 0x5000
             $memfd | Set-GmemMemfdSize -Size 0x5000
             Get-GmemEvent -Backend Simulator -Since $mark | Should -HaveGmemEvent -Kind TruncateWaitsOnPageLock -EventCount 1
@@ -237,7 +237,7 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
         }
 
         It 'an upstream VM refuses a memfd (GmemFdNotGuestMemfd)' {
-            $memfd | Add-Memslot -Vm (New-GmemVm) -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $memfd | Add-Memslot -IntoVm (New-GmemVm) -Gpa 0 -ErrorVariable err -ErrorAction SilentlyContinue
             $err | Should -BeGmemRefusal -Errno EINVAL -RuleId GmemFdNotGuestMemfd
         }
     }

@@ -20,11 +20,20 @@ namespace GmemPS.Commands
         public LabFile? File { get; set; }
 
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true, ValueFromPipeline = true)]
+        [LabVmTransformation]
+        [ArgumentCompleter(typeof(VmIdCompleter))]
+        public LabVm? Vm { get; set; }
+
+        /// <summary>
+        /// The VM a file or memfd is bound into. For a file, another VM than its own is what seed A argues about, and a
+        /// file created on /dev/kvm has none of its own. A name of its own (not -Vm) keeps the Anonymous set the only
+        /// one that -Vm selects.
+        /// </summary>
         [Parameter(ParameterSetName = FileSet)]
         [Parameter(ParameterSetName = MemfdSet, Mandatory = true)]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
-        public LabVm? Vm { get; set; }
+        public LabVm? IntoVm { get; set; }
 
         /// <summary>Seed C: a sealed memfd backing a private slot of the 2021 proposal (simulator only).</summary>
         [Parameter(ParameterSetName = MemfdSet, Mandatory = true, ValueFromPipeline = true)]
@@ -65,7 +74,7 @@ namespace GmemPS.Commands
                 var file = File!;
                 // Another VM than the file's own: seed A's argument (upstream refuses it; the alternative allows it
                 // while the file is unowned). A file made on /dev/kvm has no VM of its own, so the lab asks for one.
-                var vm = Vm ?? file.Vm;
+                var vm = IntoVm ?? file.Vm;
                 if (vm == null)
                 {
                     Produce(file, lab => lab.Bind(file, Gpa));
@@ -84,7 +93,7 @@ namespace GmemPS.Commands
             else if (ParameterSetName == MemfdSet)
             {
                 var memfd = Memfd!;
-                var vm = Vm!;
+                var vm = IntoVm!;
                 uint id = IsGiven(nameof(Slot)) ? Slot : Lab.LowestFreeSlot(vm);
                 ulong? size = IsGiven(nameof(Size)) ? Size : (ulong?)null;
                 if (!ShouldProcess($"{vm.Id} slot {id}", $"Back gpa {Hex.Address(Gpa)} with {memfd.Id} from offset {Hex.Address(Offset)} (a private slot)"))
