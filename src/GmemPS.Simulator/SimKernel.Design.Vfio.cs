@@ -20,6 +20,8 @@ namespace GmemPS.Simulator
         private readonly List<SimKvm> pendingDestroys = new List<SimKvm>();
         private readonly List<string> heldLocks = new List<string>();
         private readonly HashSet<(string Before, string After)> lockOrder = new HashSet<(string, string)>();
+        /// <summary>rmmod kvm went through while VFIO still held a VM (possible only with KVM's get/put pointers).</summary>
+        private bool kvmModuleUnloaded;
 
         public IReadOnlyList<SimVfioDevice> VfioDevices => vfioDevices;
         public IReadOnlyList<SimVfioGroup> VfioGroups => vfioGroups;
@@ -116,8 +118,13 @@ namespace GmemPS.Simulator
             device.Kvm = kvm;
             device.HoldsKvm = true;
             ReleaseLock(group.Lock);
-            Emit(new VfioDeviceOpened(device.Id, group.Number, kvm.Id, policy == VfioRefPolicy.VmFileRef ? "VFIO holds the VM's file" : "the VFIO core took kvm_get_kvm_safe",
-                policy == VfioRefPolicy.VmFileRef ? DesignDecisions.VmFileRef : DesignDecisions.CoreSafeGet));
+            var (how, design) = policy switch
+            {
+                VfioRefPolicy.VmFileRef => ("VFIO holds the VM's file", DesignDecisions.VmFileRef),
+                VfioRefPolicy.KvmOpsGetPut => ("the VFIO core called KVM's get_kvm function pointer", DesignDecisions.KvmOps),
+                _ => ("the VFIO core took kvm_get_kvm_safe", DesignDecisions.CoreSafeGet),
+            };
+            Emit(new VfioDeviceOpened(device.Id, group.Number, kvm.Id, how, design));
             if (policy == VfioRefPolicy.CoreGetThenDrop)
             {
                 device.HoldsKvm = false;
@@ -143,6 +150,8 @@ namespace GmemPS.Simulator
         {
             var kvm = device.Kvm!;
             device.HoldsKvm = false;
+            if (kvmModuleUnloaded && kvm.Designs.VfioRefPolicy == VfioRefPolicy.KvmOpsGetPut)
+                Emit(new UseAfterFree("kvm_put_kvm's code in the unloaded kvm.ko", $"VFIO device {device.Id}'s put_kvm function pointer", DesignDecisions.KvmOps));
             if (kvm.Destroyed)
             {
                 Emit(new UseAfterFree($"struct kvm of vm {kvm.Id} (destroyed while VFIO device {device.Id} held it)", "the VFIO device's kvm_put_kvm", DesignDecisions.GetSafe));
@@ -205,7 +214,9 @@ namespace GmemPS.Simulator
         {
             string? holder = null, design = DesignDecisions.SymbolGet;
             var vmFd = descriptors.Values.OfType<SimKvm>().FirstOrDefault();
-            var device = vfioDevices.FirstOrDefault(d => !d.Released && d.HoldsKvm);
+            // Under KVM's get/put function pointers nothing pins the module: those devices and the VMs only they hold do not count.
+            var device = vfioDevices.FirstOrDefault(d => !d.Released && d.HoldsKvm && d.Kvm!.Designs.VfioRefPolicy != VfioRefPolicy.KvmOpsGetPut);
+            var opsOnly = vfioDevices.Where(d => !d.Released && d.HoldsKvm && d.Kvm!.Designs.VfioRefPolicy == VfioRefPolicy.KvmOpsGetPut).ToList();
             if (vmFd != null) holder = $"vm {vmFd.Id}'s fd (its file_operations belong to kvm.ko)";
             else if (device != null)
             {
@@ -219,8 +230,15 @@ namespace GmemPS.Simulator
                         : ($"VFIO device {device.Id}'s symbol_get(kvm_put_kvm) pins kvm.ko", DesignDecisions.SymbolGet),
                 };
             }
-            else if (liveVms.Count > 0) holder = $"vm {liveVms[0].Id} is still alive (a guest_memfd file or a pending destroy holds it)";
-            if (holder == null) return;
+            else if (liveVms.FirstOrDefault(v => !opsOnly.Any(d => d.Kvm == v)) is SimKvm alive)
+                holder = $"vm {alive.Id} is still alive (a guest_memfd file or a pending destroy holds it)";
+            if (holder == null)
+            {
+                if (opsOnly.Count == 0) return;
+                kvmModuleUnloaded = true;
+                Emit(new KvmModuleUnloaded($"VFIO device {opsOnly[0].Id} still holds vm {opsOnly[0].Kvm!.Id} through KVM's function pointers, which pin nothing", DesignDecisions.KvmOps));
+                return;
+            }
             Emit(new KvmModulePinned(holder, design));
             throw Refuse(KernelOperation.DeleteModule, KernelRules.KvmModuleInUse, "kvm", holder);
         }

@@ -97,6 +97,8 @@ namespace GmemPS.Designs
             "Seed E, Alex Williamson's report (2023-01-05): VFIO device close holds group_lock when the last kvm_put_kvm destroys the VM, whose kvm-vfio cleanup takes group_lock again";
         public const string GetSafe =
             "Seed E, Sean (2023-01-11): a plain kvm_get_kvm at open can resurrect a VM whose users_count already hit 0; kvm_get_kvm_safe refuses it";
+        public const string KvmOps =
+            "Seed E, Sean (2023-01-11, dropped): optional vfio_device_kvm_ops {get_kvm, put_kvm} from KVM; Jason: no module dependency then, prefer symbol_get";
         public const string SymbolGet =
             "Seed E, upstream: symbol_get(kvm_put_kvm) pins kvm.ko while VFIO holds a VM";
         public const string ModuleRef =

@@ -157,6 +157,8 @@ namespace GmemPS.Designs
         CoreGetThenDrop,
         /// <summary>Aneesh (2026): hold the VM's struct file instead of struct kvm.</summary>
         VmFileRef,
+        /// <summary>Sean (2023-01-11, dropped): KVM hands VFIO get/put function pointers; no symbol_get, so nothing pins kvm.ko.</summary>
+        KvmOpsGetPut,
     }
 
     /// <summary>§E: when the kvm-vfio device clears group->kvm.</summary>

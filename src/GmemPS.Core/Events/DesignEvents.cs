@@ -246,4 +246,9 @@ namespace GmemPS.Events
     {
         protected override string What() => $"rmmod kvm refused: {Holder}";
     }
+
+    public sealed record KvmModuleUnloaded(string Note, string Design) : DesignEvent(Design)
+    {
+        protected override string What() => $"kvm.ko unloaded: {Note}";
+    }
 }

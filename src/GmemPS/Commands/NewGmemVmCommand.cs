@@ -87,7 +87,7 @@ namespace GmemPS.Commands
         [Parameter]
         public MemfdRegistration MemfdRegistration { get; set; }
 
-        /// <summary>Seed E: CoreSafeGet (upstream), DriverTakes (pre-fix), CoreGetThenDrop (2025) or VmFileRef (2026).</summary>
+        /// <summary>Seed E: CoreSafeGet (upstream), DriverTakes (pre-fix), CoreGetThenDrop (2025), VmFileRef (2026) or KvmOpsGetPut (2023, dropped).</summary>
         [Parameter]
         public VfioRefPolicy VfioRefPolicy { get; set; }
 

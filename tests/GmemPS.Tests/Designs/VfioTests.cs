@@ -154,6 +154,20 @@ namespace GmemPS.Tests.Designs
         }
 
         [Fact]
+        public void Scenario_35_with_kvms_get_put_pointers_nothing_pins_the_module_and_the_later_put_runs_unloaded_code()
+        {
+            var (d, vm, kvmVfio, device) = Setup(DesignPolicies.Upstream with { VfioRefPolicy = VfioRefPolicy.KvmOpsGetPut });
+            Assert.Equal(DesignDecisions.KvmOps, d.Host.Events.Since(0).OfType<VfioDeviceOpened>().Single().Design);
+            d.Step(vm.Close);
+            d.Step(kvmVfio.Close);
+            d.Mark();
+            d.Step(d.Host.UnloadKvmModule); // not refused: the VFIO device's pointers pin nothing
+            Assert.Single(d.Since<KvmModuleUnloaded>());
+            d.Step(device.Close);
+            Assert.Equal(DesignDecisions.KvmOps, Assert.Single(d.Since<UseAfterFree>()).Design);
+        }
+
+        [Fact]
         public void The_lock_tracker_reports_a_recursive_acquisition_and_an_abba_inversion_as_lockdep_would()
         {
             var d = new DesignHost();
