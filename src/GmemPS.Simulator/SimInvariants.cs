@@ -45,11 +45,11 @@ namespace GmemPS.Simulator
             if (kvm.DestroyPending && kvm.Designs.DestroyTrigger != DestroyTrigger.AsyncPut) Fail($"vm {kvm.Id}: a deferred destroy without kvm_put_kvm_async");
             for (int space = 0; space < SimKvm.AddressSpaces; space++)
             {
-                var ranges = kvm.GfnSpace[space].All;
-                for (int i = 1; i < ranges.Count; i++)
-                    if (ranges[i - 1].End > ranges[i].Start) Fail($"vm {kvm.Id}: gfn ranges overlap in address space {space}");
-                foreach (var r in ranges)
+                ulong previousEnd = 0;
+                foreach (var r in kvm.GfnSpace[space].All)
                 {
+                    if (previousEnd > r.Start) Fail($"vm {kvm.Id}: gfn ranges overlap in address space {space}");
+                    previousEnd = r.End;
                     var slot = r.Value;
                     if (r.Start != slot.BaseGfn || r.End != slot.EndGfn) Fail($"vm {kvm.Id} slot {slot.Id}: gfn map disagrees with the slot");
                     if (!kvm.Slots.TryGetValue(((uint)space << 16) | (uint)slot.Id, out var listed) || !ReferenceEquals(listed, slot))

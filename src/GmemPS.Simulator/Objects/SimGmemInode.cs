@@ -35,7 +35,7 @@ namespace GmemPS.Simulator.Objects
         public bool Mmapable => (Flags & GuestMemfdFlags.Mmap) != 0;
         public bool InitShared => (Flags & GuestMemfdFlags.InitShared) != 0;
 
-        public IReadOnlyList<Interval<object>> AllocatedRanges => allocated.All;
+        public IntervalMap<object>.Ranges AllocatedRanges => allocated.All;
         public ulong AllocatedPages(ulong start, ulong end) => allocated.Covered(start, end);
         public int WrittenPages => contents.Count;
 
