@@ -8,7 +8,7 @@ using GmemPS.Simulator.Handles;
 namespace GmemPS.Simulator
 {
     /// <summary>The simulated /dev/kvm of one simulated process.</summary>
-    public sealed class SimulatorHost : IDesignAwareHost
+    public sealed class SimulatorHost : IDesignAwareHost, ISelfCheckingHost
     {
         public SimulatorHost(SimulatorProfile? profile = null)
         {

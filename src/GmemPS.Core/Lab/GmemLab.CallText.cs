@@ -86,7 +86,8 @@ namespace GmemPS.Lab
                     string vm = VmText(a["Vm"]);
                     if (r.IsDelete)
                         return $"KVM_SET_USER_MEMORY_REGION2 slot {r.Slot} size 0x0 (delete) flags 0x{(uint)r.Flags:x} on {vm}";
-                    string fd = a["File"] is string fileId ? FdOf(files, fileId) : ((int)r.GuestMemfd).ToString(CultureInfo.InvariantCulture);
+                    string fd = ((int)r.GuestMemfd).ToString(CultureInfo.InvariantCulture)
+                        + (a.TryGetValue("GuestMemfdRef", out object? named) && named is string reference && IsNotAFile(reference) ? $" ({reference})" : string.Empty);
                     string backing = (r.Flags & MemslotFlags.GuestMemfd) != 0
                         ? $" guest_memfd {fd} offset {Hex.Address(r.GuestMemfdOffset)}"
                           + (r.UserspaceAddr == 0 ? string.Empty : $" userspace_addr {Hex.Address(r.UserspaceAddr)}")
@@ -124,6 +125,14 @@ namespace GmemPS.Lab
                     return $"KVM_RUN guest write of {((byte[])a["Data"]!).Length} bytes at gpa {Hex.Address((ulong)a["Gpa"]!)} on {VmText(a["Vm"])}";
                 case "CloseFile":
                     return $"close {FileText(a["File"])}";
+                case "FileRead":
+                    return $"read {a["Count"]} bytes from {FileText(a["File"])}";
+                case "FileWrite":
+                    return $"write {((byte[])a["Data"]!).Length} bytes to {FileText(a["File"])}";
+                case "FilePread":
+                    return $"pread {a["Count"]} bytes at {Hex.Signed((long)a["Offset"]!)} from {FileText(a["File"])}";
+                case "FileTruncate":
+                    return $"ftruncate {FileText(a["File"])} to {Hex.Signed((long)a["Length"]!)}";
                 case "CloseVm":
                     return $"close {VmText(a["Vm"])}";
                 case "CheckExtension":
@@ -147,6 +156,9 @@ namespace GmemPS.Lab
             long value => " -> " + value.ToString(CultureInfo.InvariantCulture),
             _ => " -> " + result,
         };
+
+        /// <summary>A guest_memfd field that named /dev/kvm or a VM fd: worth saying, since the kernel refuses it.</summary>
+        private static bool IsNotAFile(string reference) => reference == "kvm" || reference.StartsWith("vm:", System.StringComparison.Ordinal);
 
         private static string DesignText(object? designs) =>
             designs is GmemPS.Designs.DesignPolicies d && !d.IsUpstream ? $" (designs: {d})" : string.Empty;

@@ -36,12 +36,24 @@ namespace GmemPS.Lab
         /// KVM_SET_USER_MEMORY_REGION2 as given, except that when <paramref name="file"/> is named its
         /// descriptor fills guest_memfd. Returns the new slot, or null for a delete.
         /// </summary>
-        public LabMemslot? SetMemslot(LabVm vm, UserMemoryRegion2 region, LabFile? file = null) =>
-            Record("SetMemslot", Args(("Vm", vm.Id), ("Region", region), ("File", file?.Id)), () =>
+        public LabMemslot? SetMemslot(LabVm vm, UserMemoryRegion2 region, LabFile? file = null)
+        {
+            lock (gate)
+            {
+                var request = file == null ? region : region with { GuestMemfd = DescriptorOf(file) };
+                // The request as the kernel gets it, plus what its raw numbers referred to when it was made, so
+                // a scenario can replay it where descriptors and addresses have other numbers.
+                var arguments = Args(("Vm", vm.Id), ("Region", request), ("File", file?.Id),
+                    ("GuestMemfdRef", DescriptorReference(vm, request.GuestMemfd, file)), ("UserspaceRef", AddressReference(request.UserspaceAddr)));
+                return SetMemslot(vm, request, file, arguments);
+            }
+        }
+
+        private LabMemslot? SetMemslot(LabVm vm, UserMemoryRegion2 request, LabFile? file, IReadOnlyDictionary<string, object?> arguments) =>
+            Record("SetMemslot", arguments, () =>
             {
                 Own(vm);
                 if (file != null) Own(file);
-                var request = file == null ? region : region with { GuestMemfd = (uint)file.Fd };
                 vm.Handle.SetUserMemoryRegion2(request);
                 foreach (var old in memslots)
                     if (old.VmObject == vm && old.Slot == request.Slot && old.State == LabObjectState.Open && request.IsDelete)
@@ -120,12 +132,17 @@ namespace GmemPS.Lab
                 return true;
             }, _ => null);
 
-        public LabMapping Map(LabFile file, MapRequest request) =>
-            Record("Map", Args(("File", file.Id), ("Request", request)), () =>
+        public LabMapping Map(LabFile file, MapRequest request) => Map(file, request, hostView: false);
+
+        /// <param name="hostView">The mapping becomes the file's host view: the one Read-/Write-GmemMemory and slot
+        /// defaults go through, which closing the file unmaps.</param>
+        public LabMapping Map(LabFile file, MapRequest request, bool hostView) =>
+            Record("Map", Args(("File", file.Id), ("Request", request), ("HostView", hostView)), () =>
             {
                 Own(file);
                 var mapping = new LabMapping(this, $"map{mappings.Count}", file, request.Offset, file.Handle.Map(request));
                 mappings.Add(mapping);
+                if (hostView) file.HostView = mapping;
                 return mapping;
             }, m => m.Id);
 
@@ -162,9 +179,8 @@ namespace GmemPS.Lab
         {
             lock (gate)
             {
-                if (file.HostView == null || file.HostView.State != LabObjectState.Open)
-                    file.HostView = Map(file, new MapRequest(0, file.Size));
-                return file.HostView;
+                if (file.HostView != null && file.HostView.State == LabObjectState.Open) return file.HostView;
+                return Map(file, new MapRequest(0, file.Size), hostView: true);
             }
         }
 
@@ -245,6 +261,25 @@ namespace GmemPS.Lab
                 catch (GmemLabException e)
                 {
                     step.RuleId = e.ErrorId;
+                    throw;
+                }
+                catch (ArgumentException)
+                {
+                    // The contract's own argument checks (a guest access within one page, a host access within
+                    // its mapping): refused before any kernel call, and recorded as such, never as a success.
+                    step.RuleId = ArgumentRefused;
+                    throw;
+                }
+                catch (GmemEnvironmentException e)
+                {
+                    // No backend (no /dev/kvm, no permission): the step did not happen.
+                    step.RuleId = e.ErrorId;
+                    throw;
+                }
+                catch (Exception)
+                {
+                    // Anything else is a bug; the step still must not read as a success.
+                    step.RuleId = InternalError;
                     throw;
                 }
                 finally
