@@ -113,7 +113,7 @@ namespace GmemPS.Kvm
 
         public GuestAccessResult GuestRead(ulong gpa, int length)
         {
-            GuestAccessor.CheckOneAccess(gpa, length);
+            GuestAccessBounds.Check(gpa, length);
             ThrowIfClosed(KernelOperation.GuestAccess);
             return Accessor().Read(gpa, length);
         }
@@ -121,7 +121,7 @@ namespace GmemPS.Kvm
         public GuestAccessResult GuestWrite(ulong gpa, byte[] data)
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
-            GuestAccessor.CheckOneAccess(gpa, data.Length);
+            GuestAccessBounds.Check(gpa, data.Length);
             ThrowIfClosed(KernelOperation.GuestAccess);
             return Accessor().Write(gpa, data);
         }

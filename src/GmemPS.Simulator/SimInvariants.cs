@@ -108,7 +108,9 @@ namespace GmemPS.Simulator
                 var slot = b.Value;
                 if (!ReferenceEquals(slot.GmemFile, file)) Fail($"inode {file.Inode.Number}: binding to slot {slot.Id} that does not point back");
                 if (slot.Aliased) Fail($"inode {file.Inode.Number}: the index holds aliasing slot {slot.Id}");
-                if (b.End > file.Inode.Pages) Fail($"inode {file.Inode.Number}: binding past the end of the file");
+                // Past the end only where the kernel's own loff_t sum wrapped (kvm_gmem_bind lets that through).
+                if (b.End > file.Inode.Pages && b.End < 1UL << (63 - GmemPS.Kernel.KvmLimits.PageShift))
+                    Fail($"inode {file.Inode.Number}: binding past the end of the file");
                 if (slot.Freed)
                 {
                     // Only the 6.18.0 FLAGS_ONLY bug leaves a binding on a freed slot.

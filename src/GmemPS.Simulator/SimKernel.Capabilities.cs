@@ -19,7 +19,11 @@ namespace GmemPS.Simulator
                 case Capability.NrMemslots:
                     return KvmLimits.UserMemSlots;
                 case Capability.MultiAddressSpace:
-                    return SimKvm.AddressSpaces;
+                    // Only a kernel with more than one address space (CONFIG_KVM_SMM) has the capability at all.
+                    return Profile.AddressSpaces > 1 ? Profile.AddressSpaces : 0;
+                case Capability.ExitHypercall:
+                    // KVM_EXIT_HYPERCALL_VALID_MASK: the hypercalls userspace may take, 1 << KVM_HC_MAP_GPA_RANGE (measured: 4096).
+                    return 1L << 12;
                 case Capability.VmTypes:
                     return (long)Profile.VmTypes;
                 case Capability.GuestMemfdFlags:

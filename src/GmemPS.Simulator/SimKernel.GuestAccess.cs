@@ -21,6 +21,9 @@ namespace GmemPS.Simulator
             if (!kvm.GfnSpace[0].TryGet(gfn, out var hit))
                 return isPrivate ? GuestAccessResult.MemoryFault(gpa, faultFlags) : GuestAccessResult.Mmio(gpa);
             var slot = hit.Value;
+            // A write to a READONLY slot is not a fault KVM can fix: __gfn_to_pfn_memslot answers KVM_PFN_ERR_RO_FAULT
+            // before it looks at the hva, and KVM emulates the write as MMIO (measured: KVM_EXIT_MMIO).
+            if (write && (slot.Flags & MemslotFlags.ReadOnly) != 0) return GuestAccessResult.Mmio(gpa);
             var converted = GuestAccessByConversion(slot, gpa, gfn, inPage, buffer, write);
             if (converted != null) return converted;
             var memfdAccess = GuestAccessToMemfd(slot, gpa, gfn, inPage, buffer, write);
@@ -52,7 +55,11 @@ namespace GmemPS.Simulator
             }
             catch (GmemException)
             {
-                return new GuestAccessResult { Exit = ExitReason.Unknown, RunErrno = Errno.EFAULT, ExitGpa = gpa };
+                // The host may not fault that page (a guest_memfd page that is not shared): hva_to_pfn fails as for
+                // an unmapped hva, and the profile decides what KVM_RUN makes of it.
+                return Profile.UnmappedUserspaceAddrExitsAsMmio
+                    ? GuestAccessResult.Mmio(gpa)
+                    : new GuestAccessResult { Exit = ExitReason.Unknown, RunErrno = Errno.EFAULT, ExitGpa = gpa };
             }
             return GuestAccessResult.Done(write ? System.Array.Empty<byte>() : buffer);
         }

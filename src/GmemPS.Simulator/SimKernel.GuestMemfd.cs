@@ -160,8 +160,11 @@ namespace GmemPS.Simulator
         public static int RefuseWrite(object request) =>
             throw Refuse(KernelOperation.FileWrite, KernelRules.FileWriteNotSupported, request, "guest_memfd file_operations have no .write");
 
-        public static int RefusePread(object request) =>
-            throw Refuse(KernelOperation.FilePread, KernelRules.FilePreadNotSupported, request, "the file is not FMODE_PREAD");
+        /// <summary>pread64: a negative offset is refused before the file is even looked at, then the file is not FMODE_PREAD.</summary>
+        public static int RefusePread(object request, long offset) =>
+            throw (offset < 0
+                ? Refuse(KernelOperation.FilePread, KernelRules.FilePreadOffsetNegative, request, $"offset {offset}")
+                : Refuse(KernelOperation.FilePread, KernelRules.FilePreadNotSupported, request, "the file is not FMODE_PREAD"));
 
         public static void RefuseTruncate(object request) =>
             throw Refuse(KernelOperation.FileTruncate, KernelRules.FileTruncateNotSupported, request, "kvm_gmem_setattr returns -EINVAL");

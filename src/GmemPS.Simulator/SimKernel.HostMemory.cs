@@ -32,17 +32,36 @@ namespace GmemPS.Simulator
     // or past the end of the file) fails with EIO, as the fault-safe path on the real kernel does.
     internal sealed partial class SimKernel
     {
-        /// <summary>Where the simulated process's mappings start (a typical x86-64 mmap base).</summary>
-        private const ulong MappingBase = 0x7f0000000000UL;
-        private ulong nextMappingAddress = MappingBase;
+        /// <summary>
+        /// The simulated process's mmap area, allocated top-down as Linux does without an address hint: from a typical
+        /// x86-64 mmap base down to the lowest address mmap hands out here. Big mappings go low and stay below the
+        /// 47-bit window, so their addresses pass access_ok as the kernel's do.
+        /// </summary>
+        private const ulong MappingTop = 0x7f0000000000UL;
+        private const ulong MappingFloor = 0x10000000UL;
+        private ulong nextMappingEnd = MappingTop;
         private readonly IntervalMap<SimMappingState> addressSpace = new IntervalMap<SimMappingState>(ReferenceEqualityComparer<SimMappingState>.Instance);
 
+        /// <summary>MAX_LFS_FILESIZE: file_mmap_ok's limit for a regular file (a guest_memfd inode is S_IFREG).</summary>
+        private const ulong MaxFileSize = long.MaxValue;
+
+        /// <summary>mmap(2) of a guest_memfd, in do_mmap's order; the file's own .mmap (kvm_gmem_mmap) comes last.</summary>
         public SimMappingState Map(SimGmemFile file, MapRequest r)
         {
             var op = KernelOperation.Mmap;
-            // The generic mmap checks come before the file's own .mmap.
-            if (r.Length <= 0 || r.Offset < 0 || r.Offset % KvmLimits.PageSize != 0)
-                throw Refuse(op, KernelRules.MmapInvalid, r, $"length {Hex.Signed(r.Length)}, offset {Hex.Signed(r.Offset)}");
+            ulong offset = (ulong)r.Offset;
+            // The syscall itself: the byte offset must be page aligned.
+            if (offset % (ulong)KvmLimits.PageSize != 0)
+                throw Refuse(op, KernelRules.MmapInvalid, r, $"offset {Hex.Signed(r.Offset)} is not page aligned");
+            ulong length = CheckMapLength(r.Length, r);
+            ulong pgoff = offset >> KvmLimits.PageShift;
+            if (pgoff + (length >> KvmLimits.PageShift) < pgoff)
+                throw Refuse(op, KernelRules.MmapOffsetOverflow, r, "the page offset plus the length wraps");
+            CheckAddressSpace(length, r);
+            if (length > MaxFileSize || pgoff > (MaxFileSize - length) >> KvmLimits.PageShift)
+                throw Refuse(op, KernelRules.MmapOffsetOverflow, r, $"offset {Hex.Signed(r.Offset)} + {Hex.Size(length)} > MAX_LFS_FILESIZE");
+            // mmap_region charges a private writable mapping before the file's .mmap runs.
+            if (!r.Shared) CheckCommit(length, r);
             if (!file.Inode.Mmapable)
                 throw Refuse(op, KernelRules.MmapNotSupported, r, $"inode {file.Inode.Number} flags {file.Inode.Flags}");
             if (!r.Shared)
@@ -55,16 +74,45 @@ namespace GmemPS.Simulator
 
         public SimMappingState MapAnonymous(long length)
         {
-            if (length <= 0)
-                throw Refuse(KernelOperation.Mmap, KernelRules.MmapInvalid, $"anonymous, length {length}", "length must be positive");
+            string request = $"anonymous, length {Hex.Signed(length)}";
+            ulong aligned = CheckMapLength(length, request);
+            CheckAddressSpace(aligned, request);
+            CheckCommit(aligned, request);
             var mapping = new SimMappingState(Reserve(length), length, null, 0);
             addressSpace.Set(mapping.Address, mapping.Address + (ulong)RoundUp(length), mapping);
             return mapping;
         }
 
+        /// <summary>do_mmap's length checks (size_t, so a negative length is a huge one): 0 is EINVAL; rounding up to a page that wraps is ENOMEM.</summary>
+        private static ulong CheckMapLength(long requested, object request)
+        {
+            ulong length = (ulong)requested;
+            if (length == 0) throw Refuse(KernelOperation.Mmap, KernelRules.MmapInvalid, request, "length 0");
+            ulong aligned = unchecked((length + (ulong)KvmLimits.PageSize - 1) & ~(ulong)(KvmLimits.PageSize - 1));
+            if (aligned == 0) throw Refuse(KernelOperation.Mmap, KernelRules.MmapNoAddressSpace, request, $"length {Hex.Address(length)} rounds up past 2^64");
+            return aligned;
+        }
+
+        /// <summary>security_vm_enough_memory under heuristic overcommit: one charge larger than the commit limit is refused.</summary>
+        private void CheckCommit(ulong length, object request)
+        {
+            if (length > Profile.CommitLimit)
+                throw Refuse(KernelOperation.Mmap, KernelRules.MmapOvercommit, request, $"{Hex.Size(length)} > {Hex.Size(Profile.CommitLimit)} of RAM plus swap");
+        }
+
+        /// <summary>get_unmapped_area: a range that long must be free below the last mapping (measured: 64 TiB maps, 128 TiB - 4 KiB does not).</summary>
+        private void CheckAddressSpace(ulong length, object request)
+        {
+            ulong free = nextMappingEnd - MappingFloor;
+            if (length > free)
+                throw Refuse(KernelOperation.Mmap, KernelRules.MmapNoAddressSpace, request, $"{Hex.Size(length)} > the {Hex.Size(free)} left in the mmap area");
+        }
+
         public void Unmap(SimMappingState mapping)
         {
-            if (mapping.Unmapped) return;
+            // The contract refuses a second munmap (the range may belong to another mapping by then), as the Kvm backend does.
+            if (mapping.Unmapped)
+                throw Refuse(KernelOperation.HostAccess, KernelRules.HostAccessUnmapped, Hex.Address(mapping.Address), "munmap already ran");
             mapping.Unmapped = true;
             addressSpace.Clear(mapping.Address, mapping.Address + (ulong)RoundUp(mapping.Length));
             if (mapping.File != null) PutFile(mapping.File);
@@ -72,8 +120,8 @@ namespace GmemPS.Simulator
 
         private ulong Reserve(long length)
         {
-            ulong address = nextMappingAddress;
-            nextMappingAddress += (ulong)RoundUp(length) + (ulong)KvmLimits.PageSize; // a guard page between mappings
+            ulong address = nextMappingEnd - (ulong)RoundUp(length);
+            nextMappingEnd = address - (ulong)KvmLimits.PageSize; // a guard page between mappings
             return address;
         }
 
@@ -86,7 +134,8 @@ namespace GmemPS.Simulator
             if (mapping.Unmapped)
                 throw Refuse(op, KernelRules.HostAccessUnmapped, $"{Hex.Address(mapping.Address)}+{Hex.Signed(offset)}", "munmap already ran");
             var file = mapping.File;
-            if (file != null)
+            // Nothing to copy touches no page (measured: a 0-byte read of a page the host may not fault succeeds).
+            if (file != null && count > 0)
             {
                 for (long at = offset & ~(KvmLimits.PageSize - 1); at < offset + count; at += KvmLimits.PageSize)
                 {
@@ -131,8 +180,9 @@ namespace GmemPS.Simulator
         public System.Collections.Generic.IEnumerable<SimMappingState> LiveMappings =>
             System.Linq.Enumerable.Distinct(System.Linq.Enumerable.Select(addressSpace.All, i => i.Value));
 
-        /// <summary>The mapping that holds a host virtual address, if any (for a memslot's userspace_addr).</summary>
+        /// <summary>The mapping that holds a host virtual address, if any (for a memslot's userspace_addr). A VMA covers
+        /// whole pages: the tail of the last page of a 4097-byte mapping is mapped too (measured: a guest write there completes).</summary>
         public SimMappingState? FindMapping(ulong address) =>
-            addressSpace.TryGet(address, out var hit) && address < hit.Value.Address + (ulong)hit.Value.Length ? hit.Value : null;
+            addressSpace.TryGet(address, out var hit) && address < hit.Value.Address + (ulong)RoundUp(hit.Value.Length) ? hit.Value : null;
     }
 }

@@ -36,8 +36,8 @@ namespace GmemPS.Simulator
                 throw Refuse(op, KernelRules.MemslotUserspaceAddrInvalid, r, $"userspace_addr {Hex.Address(r.UserspaceAddr)}");
             if (gmem && (r.GuestMemfdOffset % page != 0 || r.GuestMemfdOffset + r.MemorySize < r.GuestMemfdOffset))
                 throw Refuse(op, KernelRules.MemslotGmemOffsetInvalid, r, $"guest_memfd_offset {Hex.Address(r.GuestMemfdOffset)}");
-            if (addressSpace >= SimKvm.AddressSpaces)
-                throw Refuse(op, KernelRules.SlotIdOutOfRange, r, $"address space {addressSpace} >= {SimKvm.AddressSpaces}");
+            if (addressSpace >= Profile.AddressSpaces)
+                throw Refuse(op, KernelRules.SlotIdOutOfRange, r, $"address space {addressSpace} >= {Profile.AddressSpaces}");
             if (r.GuestPhysAddr + r.MemorySize < r.GuestPhysAddr)
                 throw Refuse(op, KernelRules.MemslotGpaOverflow, r, $"{Hex.Address(r.GuestPhysAddr)} + {Hex.Address(r.MemorySize)}");
             ulong pages = r.MemorySize >> KvmLimits.PageShift;
@@ -77,6 +77,8 @@ namespace GmemPS.Simulator
             }
             var slot = new SimMemslot(addressSpace, id, r.Flags, baseGfn, pages, r.UserspaceAddr);
             SimGmemFile? file = gmem ? CheckBind(kvm, r, pages) : null;
+            // kvm_arch_prepare_memory_region, after kvm_gmem_bind.
+            CheckMaxGfn(r, baseGfn, pages);
             // Commit: nothing above changed any state.
             if (file != null)
             {
@@ -106,7 +108,10 @@ namespace GmemPS.Simulator
                 throw Refuse(op, KernelRules.GmemFdNotGuestMemfd, r, $"descriptor {r.GuestMemfd} is {DescribeTarget(target)}");
             CheckOwner(file, kvm, r);
             ulong start = r.GuestMemfdOffset >> KvmLimits.PageShift;
-            if ((long)r.GuestMemfdOffset < 0 || r.GuestMemfdOffset + r.MemorySize > file.Inode.Size)
+            // kvm_gmem_bind adds offset and size as loff_t: a sum past 2^63 wraps negative and passes (measured: offset
+            // 2^63 - 4096 with one page binds on a 4 MiB file). The simulator does what the kernel does.
+            long end = unchecked((long)r.GuestMemfdOffset + (long)r.MemorySize);
+            if ((long)r.GuestMemfdOffset < 0 || end > (long)file.Inode.Size)
                 throw Refuse(op, KernelRules.GmemRangeOutsideFile, r,
                     $"offset {Hex.Address(r.GuestMemfdOffset)} + size {Hex.Address(r.MemorySize)} > file size {Hex.Address(file.Inode.Size)}");
             if (file.Bindings.Overlaps(start, start + pages) && kvm.Designs.DuplicateBindingCheck == DuplicateBindingCheck.Enforced)
@@ -124,6 +129,15 @@ namespace GmemPS.Simulator
             _ when ReferenceEquals(target, KvmDevice) => "/dev/kvm",
             _ => target.GetType().Name,
         };
+
+        /// <summary>x86 kvm_arch_prepare_memory_region for a created or moved slot: its last gfn must be one the MMU can map.</summary>
+        private void CheckMaxGfn(UserMemoryRegion2 r, ulong baseGfn, ulong pages)
+        {
+            ulong maxGfn = (1UL << (Profile.MmuMaxGpaBits - KvmLimits.PageShift)) - 1;
+            if (pages > 0 && baseGfn + pages - 1 > maxGfn)
+                throw Refuse(KernelOperation.SetUserMemoryRegion2, KernelRules.MemslotBeyondMaxGfn, r,
+                    $"last gfn 0x{baseGfn + pages - 1:x} > kvm_mmu_max_gfn 0x{maxGfn:x}");
+        }
 
         /// <summary>An existing slot: guest_memfd slots are immutable; others may move or change LOG_DIRTY_PAGES.</summary>
         private void ModifySlot(SimKvm kvm, SimMemslot old, UserMemoryRegion2 r, ulong baseGfn, ulong pages)
@@ -148,6 +162,7 @@ namespace GmemPS.Simulator
                 foreach (var hit in space.Overlapping(baseGfn, baseGfn + pages))
                     if (!ReferenceEquals(hit.Value, old))
                         throw Refuse(op, KernelRules.MemslotGpaOverlap, r, $"the new range meets slot {hit.Value.Id}");
+                CheckMaxGfn(r, baseGfn, pages);
                 Zap(kvm, old, old.BaseGfn, old.EndGfn, InvalidationCause.SlotDelete);
                 space.Clear(old.BaseGfn, old.EndGfn);
                 old.BaseGfn = baseGfn;

@@ -26,8 +26,29 @@ namespace GmemPS.Simulator
         /// This machine's kvm_pvm module does not: its vCPUs reach memory only through userspace_addr (measured).
         /// </summary>
         public bool GmemOnlySlotsFaultFromFile { get; init; } = true;
-        /// <summary>What a vCPU gets when userspace_addr has nothing mapped: upstream's KVM_RUN EFAULT, or (kvm_pvm, long mode) KVM_EXIT_MMIO.</summary>
+        /// <summary>
+        /// What a vCPU gets when userspace_addr has nothing behind it — nothing mapped, or a page the host may not fault
+        /// (a guest_memfd page that is not shared): upstream's KVM_RUN EFAULT, or (kvm_pvm, long mode) KVM_EXIT_MMIO (measured).
+        /// </summary>
         public bool UnmappedUserspaceAddrExitsAsMmio { get; init; }
+        /// <summary>
+        /// Memslot address spaces (kvm_arch_nr_memslot_as_ids): 2 with CONFIG_KVM_SMM, 1 without — this machine's kernel
+        /// answers KVM_CAP_MULTI_ADDRESS_SPACE with 0 and refuses slot 0x10000 (measured).
+        /// </summary>
+        public int AddressSpaces { get; init; } = 2;
+        /// <summary>
+        /// kvm_mmu_max_gfn: a slot must end at or below 2^this many bytes of gpa — 52 under shadow paging (this machine,
+        /// measured: a slot ending at 2^52 is accepted, one past it refused), the host's MAXPHYADDR under TDP.
+        /// </summary>
+        public int MmuMaxGpaBits { get; init; } = 52;
+        /// <summary>
+        /// The largest mapping heuristic overcommit charges without refusing (MAP_PRIVATE writable, or shared anonymous):
+        /// RAM plus swap. A measured bound for the machines GmemPS runs on (1 TiB is refused on a 24 GiB host); the
+        /// simulator takes 64 GiB so that sizes between a real machine's RAM and 1 TiB are not what it is judged on.
+        /// </summary>
+        public ulong CommitLimit { get; init; } = 64UL << 30;
+        /// <summary>The vCPU's MAXPHYADDR: a guest access cannot name a gpa at or above 2^this (the contract refuses it).</summary>
+        public int GuestPhysicalAddressBits { get; init; } = GmemPS.Contract.GuestAccessBounds.ThisHostPhysicalAddressBits;
         public string Name { get; init; } = "Upstream";
 
         /// <summary>Upstream Linux 6.18 on x86 with TDP: the semantics of kernel-semantics.md.</summary>
@@ -39,6 +60,7 @@ namespace GmemPS.Simulator
             Name = "ThisHost",
             GmemOnlySlotsFaultFromFile = false,
             UnmappedUserspaceAddrExitsAsMmio = true,
+            AddressSpaces = 1,
         };
 
         /// <summary>A host with KVM_X86_SW_PROTECTED_VM and KVM_MEMORY_ATTRIBUTE_PRIVATE (a CONFIG_KVM_SW_PROTECTED_VM kernel).</summary>

@@ -25,6 +25,7 @@ namespace GmemPS.Kernel
         E2BIG = 7,
         ERANGE = 34,
         ENOSYS = 38,
+        EOVERFLOW = 75,
         EOPNOTSUPP = 95,
         EHWPOISON = 133,
     }

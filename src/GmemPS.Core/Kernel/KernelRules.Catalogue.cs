@@ -35,6 +35,8 @@ namespace GmemPS.Kernel
             "guest_memfd_offset must be page aligned, non-negative as loff_t, and offset + memory_size must not overflow");
         public static readonly KernelRule MemslotGpaOverflow = Rule(nameof(MemslotGpaOverflow), SetUserMemoryRegion2, EINVAL,
             "guest_phys_addr + memory_size overflows");
+        public static readonly KernelRule MemslotBeyondMaxGfn = Rule(nameof(MemslotBeyondMaxGfn), SetUserMemoryRegion2, EINVAL,
+            "the slot ends beyond the largest gfn the MMU can map (2^52 bytes of gpa under shadow paging, the host's MAXPHYADDR under TDP)");
         public static readonly KernelRule MemslotTooLarge = Rule(nameof(MemslotTooLarge), SetUserMemoryRegion2, EINVAL,
             "a memslot may span at most KVM_MEM_MAX_NR_PAGES (2^31 - 1) pages");
         public static readonly KernelRule MemslotDeleteMissing = Rule(nameof(MemslotDeleteMissing), SetUserMemoryRegion2, EINVAL,
@@ -78,7 +80,14 @@ namespace GmemPS.Kernel
         public static readonly KernelRule FallocateBeyondEof = Rule(nameof(FallocateBeyondEof), Fallocate, EINVAL,
             "allocation must end within the file: a guest_memfd never grows (punching past the end is fine)");
 
-        // mmap (§2.5)
+        // mmap (§2.5), in do_mmap's order: the syscall's offset alignment, the length, the offset range, the
+        // address space, then the file's own .mmap.
+        public static readonly KernelRule MmapNoAddressSpace = Rule(nameof(MmapNoAddressSpace), Mmap, ENOMEM,
+            "no free range of the process's address space is that long (a negative length is a huge one)");
+        public static readonly KernelRule MmapOvercommit = Rule(nameof(MmapOvercommit), Mmap, ENOMEM,
+            "a private writable or shared anonymous mapping is charged to the commit limit, and heuristic overcommit refuses one larger than RAM plus swap");
+        public static readonly KernelRule MmapOffsetOverflow = Rule(nameof(MmapOffsetOverflow), Mmap, EOVERFLOW,
+            "offset + length lies beyond the largest file offset (2^63)");
         public static readonly KernelRule MmapNotSupported = Rule(nameof(MmapNotSupported), Mmap, ENODEV,
             "the guest_memfd was created without GUEST_MEMFD_FLAG_MMAP");
         public static readonly KernelRule MmapInvalid = Rule(nameof(MmapInvalid), Mmap, EINVAL,
@@ -95,6 +104,8 @@ namespace GmemPS.Kernel
             "a guest_memfd has no read method");
         public static readonly KernelRule FileWriteNotSupported = Rule(nameof(FileWriteNotSupported), FileWrite, EINVAL,
             "a guest_memfd has no write method");
+        public static readonly KernelRule FilePreadOffsetNegative = Rule(nameof(FilePreadOffsetNegative), FilePread, EINVAL,
+            "the offset is negative (checked before the file is looked at)");
         public static readonly KernelRule FilePreadNotSupported = Rule(nameof(FilePreadNotSupported), FilePread, ESPIPE,
             "a guest_memfd is not seekable (no pread)");
         public static readonly KernelRule FileTruncateNotSupported = Rule(nameof(FileTruncateNotSupported), FileTruncate, EINVAL,

@@ -29,16 +29,6 @@ namespace GmemPS.Kvm
 
         public GuestAccessor(KvmVm vm) { this.vm = vm; }
 
-        /// <summary>One access within one 4 KiB page: the stub maps exactly one target page.</summary>
-        public static void CheckOneAccess(ulong gpa, int length)
-        {
-            if (length < 0 || length > KvmLimits.PageSize)
-                throw new ArgumentException($"A guest access is 0 to {KvmLimits.PageSize} bytes; {length} was asked.", nameof(length));
-            ulong offset = gpa & (ulong)(KvmLimits.PageSize - 1);
-            if (offset + (ulong)length > (ulong)KvmLimits.PageSize)
-                throw new ArgumentException($"A guest access stays within one 4 KiB page; {Hex.Address(gpa)} + {length} bytes crosses a page boundary.", nameof(gpa));
-        }
-
         public GuestAccessResult Read(ulong gpa, int length) => Access(gpa, length, write: null);
 
         public GuestAccessResult Write(ulong gpa, byte[] data) => Access(gpa, data.Length, data);
@@ -46,10 +36,9 @@ namespace GmemPS.Kvm
         private GuestAccessResult Access(ulong gpa, int length, byte[]? write)
         {
             EnsureVcpu();
+            // The contract's rule, with this vCPU's MAXPHYADDR from KVM_GET_SUPPORTED_CPUID (one page never straddles it).
+            GuestAccessBounds.CheckAddressWidth(gpa, physicalAddressBits);
             ulong limit = physicalAddressBits >= 64 ? ulong.MaxValue : 1UL << physicalAddressBits;
-            if (gpa >= limit || (ulong)length > limit - gpa)
-                throw new NotSupportedException(
-                    $"Guest access reaches gpas below 2^{physicalAddressBits} ({Hex.Address(limit)}), the vCPU's MAXPHYADDR from KVM_GET_SUPPORTED_CPUID; {Hex.Address(gpa)} is beyond it.");
 
             uint slotId = ScratchPlacement.SlotId(vm.Memslots);
             ulong scratchGpa = ScratchPlacement.Gpa(vm.Memslots, vm.Host.Options.ScratchGpa, gpa, limit);

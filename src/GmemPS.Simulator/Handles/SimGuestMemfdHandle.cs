@@ -70,7 +70,7 @@ namespace GmemPS.Simulator.Handles
             lock (Kernel.Gate)
             {
                 EnsureOpen(KernelOperation.FilePread);
-                return SimKernel.RefusePread($"guest_memfd {Fd}, {count} bytes at {Hex.Signed(offset)}");
+                return SimKernel.RefusePread($"guest_memfd {Fd}, {count} bytes at {Hex.Signed(offset)}", offset);
             }
         }
 

@@ -43,6 +43,10 @@ namespace GmemPS.Simulator.Handles
             lock (kernel.Gate) kernel.Unmap(state);
         }
 
-        public void Dispose() => Unmap();
+        public void Dispose()
+        {
+            lock (kernel.Gate)
+                if (!state.Unmapped) kernel.Unmap(state);
+        }
     }
 }

@@ -93,6 +93,7 @@ namespace GmemPS.Simulator.Handles
             lock (Kernel.Gate)
             {
                 EnsureOpen(KernelOperation.GuestAccess);
+                GuestAccessBounds.CheckAddressWidth(gpa, Kernel.Profile.GuestPhysicalAddressBits);
                 return Kernel.GuestAccess(kvm, gpa, new byte[length], write: false);
             }
         }
@@ -103,6 +104,7 @@ namespace GmemPS.Simulator.Handles
             lock (Kernel.Gate)
             {
                 EnsureOpen(KernelOperation.GuestAccess);
+                GuestAccessBounds.CheckAddressWidth(gpa, Kernel.Profile.GuestPhysicalAddressBits);
                 return Kernel.GuestAccess(kvm, gpa, (byte[])data.Clone(), write: true);
             }
         }

@@ -62,6 +62,8 @@ namespace GmemPS.Infrastructure
             // A bad user address handed to the kernel: the caller's argument was wrong.
             [Errno.EFAULT] = GmemErrorCategory.InvalidArgument,
             [Errno.ERANGE] = GmemErrorCategory.InvalidArgument,
+            // A file offset (or offset + length) beyond what the file can address.
+            [Errno.EOVERFLOW] = GmemErrorCategory.InvalidArgument,
             [Errno.EEXIST] = GmemErrorCategory.ResourceExists,
             [Errno.EBUSY] = GmemErrorCategory.ResourceBusy,
             [Errno.EAGAIN] = GmemErrorCategory.ResourceBusy,
