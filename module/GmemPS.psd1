@@ -53,6 +53,9 @@
         'Close-GmemKvmVfioDevice'
         'Invoke-GmemWorkQueue'
         'Test-GmemKvmModuleUnload'
+        'Export-GmemScenario'
+        'Invoke-GmemScenario'
+        'Compare-GmemScenario'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -6,24 +6,8 @@ param(
 )
 
 BeforeDiscovery {
-    # Whether the Kvm backend can run here, decided before any test is generated.
-    $kvmSkipReason = ''
-    if (-not (Test-Path -LiteralPath '/dev/kvm')) {
-        $kvmSkipReason = '/dev/kvm does not exist'
-    }
-    else {
-        try {
-            Import-Module -Name $ModulePath -ErrorAction Stop
-            $null = Get-GmemCapability -Backend Kvm -Name GuestMemfd -ErrorAction Stop
-        }
-        catch {
-            $kvmSkipReason = "the Kvm backend is not usable: $($_.FullyQualifiedErrorId)"
-        }
-    }
-    $backendCases = @(
-        @{ Backend = 'Simulator'; Skip = $false; SkipReason = '' }
-        @{ Backend = 'Kvm'; Skip = ($kvmSkipReason -ne ''); SkipReason = $kvmSkipReason }
-    )
+    # Whether the Kvm backend can run here, decided before any test is generated: sets $backendCases.
+    . (Join-Path $PSScriptRoot 'GmemPS.BackendCases.ps1')
 }
 
 foreach ($case in $backendCases) {

@@ -35,6 +35,8 @@ namespace GmemPS.Scenarios
             s.AppendLine("    [string] $Backend = 'Simulator'");
             s.AppendLine(")");
             s.AppendLine("if (-not (Get-Module GmemPS)) { Import-Module GmemPS -ErrorAction Stop }");
+            s.AppendLine("# Refusals are steps of the scenario too: go on after each (unless the caller chose otherwise).");
+            s.AppendLine("if (-not $PSBoundParameters.ContainsKey('ErrorAction')) { $ErrorActionPreference = 'Continue' }");
             s.AppendLine("[GmemPS.Infrastructure.GmemSession]::Reset()");
             s.AppendLine("$lab = [GmemPS.Infrastructure.GmemSession]::Current");
             s.AppendLine("$hostProfile = if ($Backend -eq 'Simulator') { 'ThisHost' } else { $null }");

@@ -99,6 +99,13 @@ namespace GmemPS.Infrastructure
             ["GmemFileHasNoVm"] = GmemErrorCategory.InvalidArgument,
         };
 
+        /// <summary>Scenario files: a malformed one is bad data; a session step no scenario can hold, an operation that cannot be done.</summary>
+        private static readonly IReadOnlyDictionary<string, GmemErrorCategory> CategoryByScenarioErrorId = new Dictionary<string, GmemErrorCategory>
+        {
+            ["GmemScenarioInvalid"] = GmemErrorCategory.InvalidData,
+            ["GmemScenarioStepUnsupported"] = GmemErrorCategory.InvalidOperation,
+        };
+
         private static readonly IReadOnlyDictionary<string, GmemErrorCategory> CategoryByEnvironmentErrorId = new Dictionary<string, GmemErrorCategory>
         {
             ["KvmDeviceMissing"] = GmemErrorCategory.ResourceUnavailable,
@@ -127,10 +134,14 @@ namespace GmemPS.Infrastructure
                     : e.Errno != Errno.None ? CategoryOf(e.Errno) : GmemErrorCategory.ResourceUnavailable,
                 terminating: true),
             GmemUsageException e => new GmemErrorInfo(e.ErrorId, GmemErrorCategory.InvalidArgument, terminating: true),
+            // One scenario file that cannot be read or written is that input's failure; the others still run.
+            GmemPS.Scenarios.ScenarioFormatException e => new GmemErrorInfo(e.ErrorId,
+                CategoryByScenarioErrorId.TryGetValue(e.ErrorId, out var c) ? c : GmemErrorCategory.InvalidData, terminating: false),
             ObjectDisposedException _ => new GmemErrorInfo("GmemSessionClosed", GmemErrorCategory.InvalidOperation, terminating: true),
             // The contract's own argument checks (e.g. a guest access must stay within one page).
             ArgumentException _ => new GmemErrorInfo("GmemArgumentOutOfRange", GmemErrorCategory.InvalidArgument, terminating: false),
             UnauthorizedAccessException _ => new GmemErrorInfo("GmemFileAccessDenied", GmemErrorCategory.PermissionDenied, terminating: false),
+            FileNotFoundException _ => new GmemErrorInfo("GmemFileNotFound", GmemErrorCategory.ObjectNotFound, terminating: false),
             IOException _ => new GmemErrorInfo("GmemFileWriteFailed", GmemErrorCategory.WriteError, terminating: false),
             _ => null,
         };

@@ -93,6 +93,17 @@ namespace GmemPS.Tests.Module
             Assert.True(info.Terminating);
         }
 
+        [Theory]
+        [InlineData("GmemScenarioInvalid", GmemErrorCategory.InvalidData)]
+        [InlineData("GmemScenarioStepUnsupported", GmemErrorCategory.InvalidOperation)]
+        public void A_scenario_file_that_cannot_be_read_or_written_is_that_inputs_error(string id, GmemErrorCategory expected)
+        {
+            var info = GmemErrors.Classify(new GmemPS.Scenarios.ScenarioFormatException(id, "bad"))!;
+            Assert.Equal((id, expected, false), (info.ErrorId, info.Category, info.Terminating));
+            var missing = GmemErrors.Classify(new FileNotFoundException("no such scenario", "x.json"))!;
+            Assert.Equal(("GmemFileNotFound", GmemErrorCategory.ObjectNotFound, false), (missing.ErrorId, missing.Category, missing.Terminating));
+        }
+
         [Fact]
         public void Usage_errors_and_a_closed_session_are_terminating_other_exceptions_are_not_ours()
         {

@@ -63,12 +63,17 @@ namespace GmemPS.Tests.Module
             "Test-GmemKvmModuleUnload",
         };
 
-        public static TheoryData<string> CmdletNames() => new TheoryData<string>(SpecCmdlets.Concat(DesignCmdlets));
+        /// <summary>The cmdlets of the trust issue: record, replay and compare scenarios.</summary>
+        private static readonly string[] ScenarioCmdlets = { "Export-GmemScenario", "Invoke-GmemScenario", "Compare-GmemScenario" };
+
+        private static IEnumerable<string> AllCmdlets => SpecCmdlets.Concat(DesignCmdlets).Concat(ScenarioCmdlets);
+
+        public static TheoryData<string> CmdletNames() => new TheoryData<string>(AllCmdlets);
 
         [Fact]
-        public void The_dll_defines_exactly_the_spec_and_design_cmdlets_each_a_sealed_Command_class_in_GmemPS_Commands()
+        public void The_dll_defines_exactly_the_spec_design_and_scenario_cmdlets_each_a_sealed_Command_class_in_GmemPS_Commands()
         {
-            Assert.Equal(SpecCmdlets.Concat(DesignCmdlets).OrderBy(n => n, StringComparer.Ordinal), Module.Cmdlets.Select(c => c.Name));
+            Assert.Equal(AllCmdlets.OrderBy(n => n, StringComparer.Ordinal), Module.Cmdlets.Select(c => c.Name));
             foreach (var c in Module.Cmdlets)
             {
                 Assert.True(c.Type.IsSealed, $"{c.Type.Name} is not sealed");

@@ -149,6 +149,32 @@ namespace GmemPS.Tests.Scenarios
         }
 
         [Fact]
+        public void Scenario_files_take_their_format_from_the_extension_and_only_json_is_read_back()
+        {
+            Assert.Equal(ScenarioFileFormat.Json, ScenarioFiles.FormatOf("/tmp/a.JSON"));
+            Assert.Equal(ScenarioFileFormat.Ps1, ScenarioFiles.FormatOf("b.ps1"));
+            Assert.Null(ScenarioFiles.FormatOf("c.txt"));
+            string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gmemps-scenario-" + System.Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(dir);
+            try
+            {
+                var scenario = Recorded(BackendKind.Simulator);
+                string json = System.IO.Path.Combine(dir, "s.json"), script = System.IO.Path.Combine(dir, "s.ps1");
+                System.IO.File.WriteAllText(json, ScenarioFiles.Render(scenario, ScenarioFileFormat.Json));
+                System.IO.File.WriteAllText(script, ScenarioFiles.Render(scenario, ScenarioFileFormat.Ps1));
+                Assert.Equal(scenario.Steps.Count, ScenarioFiles.Read(json).Steps.Count);
+                var e = Assert.Throws<ScenarioFormatException>(() => ScenarioFiles.Read(script));
+                Assert.Equal("GmemScenarioInvalid", e.ErrorId);
+                System.IO.File.WriteAllText(json, "{");
+                Assert.Contains(json, Assert.Throws<ScenarioFormatException>(() => ScenarioFiles.Read(json)).Message);
+            }
+            finally
+            {
+                System.IO.Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        [Fact]
         public void A_design_step_cannot_become_a_scenario_step()
         {
             using var lab = StandardBackendFactory.NewLab();

@@ -1,0 +1,19 @@
+# Dot-sourced by the per-backend suites in BeforeDiscovery (with $ModulePath set): decides, before any test is
+# generated, whether the Kvm backend can run here, and sets $backendCases for Describe -ForEach.
+$kvmSkipReason = ''
+if (-not (Test-Path -LiteralPath '/dev/kvm')) {
+    $kvmSkipReason = '/dev/kvm does not exist'
+}
+else {
+    try {
+        Import-Module -Name $ModulePath -ErrorAction Stop
+        $null = Get-GmemCapability -Backend Kvm -Name GuestMemfd -ErrorAction Stop
+    }
+    catch {
+        $kvmSkipReason = "the Kvm backend is not usable: $($_.FullyQualifiedErrorId)"
+    }
+}
+$backendCases = @(
+    @{ Backend = 'Simulator'; Skip = $false; SkipReason = '' }
+    @{ Backend = 'Kvm'; Skip = ($kvmSkipReason -ne ''); SkipReason = $kvmSkipReason }
+)
