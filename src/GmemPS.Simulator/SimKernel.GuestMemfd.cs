@@ -1,4 +1,3 @@
-using System.Linq;
 using GmemPS.Designs;
 using GmemPS.Events;
 using GmemPS.Kernel;
@@ -117,14 +116,17 @@ namespace GmemPS.Simulator
         /// <summary>__kvm_gmem_invalidate_begin: file pages → gfn ranges per slot, in every view of the inode.</summary>
         private void Invalidate(SimGmemFile file, ulong start, ulong end, InvalidationCause cause)
         {
-            foreach (var view in file.Inode.Views.ToList())
+            // Invalidation adds and drops no view, so the inode's list is walked as it is (no copy per punch).
+            var views = file.Inode.Views;
+            for (int v = 0; v < views.Count; v++)
             {
+                var view = views[v];
                 if (view.Owner != null && !view.Owner.Designs.InvalidatesLikeUpstream)
                 {
                     InvalidateByDesign(view, view.Owner, start, end, cause);
                     continue;
                 }
-                foreach (var binding in view.Bindings.Overlapping(start, end))
+                foreach (var binding in view.Bindings.Within(start, end))
                 {
                     var slot = binding.Value;
                     if (slot.Freed)
@@ -150,7 +152,7 @@ namespace GmemPS.Simulator
         /// <summary>kvm_mmu_invalidate: the guest loses its mappings of [start, end), including any a design left stale.</summary>
         private void Zap(SimKvm kvm, SimMemslot slot, ulong start, ulong end, InvalidationCause cause)
         {
-            kvm.StaleGfns.Clear(start, end);
+            if (kvm.StaleGfns.Count > 0) kvm.StaleGfns.Clear(start, end);
             Emit(new Invalidated(kvm.Id, slot.Id, start, end, cause));
         }
 

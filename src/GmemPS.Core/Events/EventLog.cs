@@ -1,11 +1,12 @@
+using System;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace GmemPS.Events
 {
     /// <summary>
     /// The events a backend saw, numbered from 1. A bounded ring: a million events keep only the newest
-    /// <see cref="Capacity"/>, while the per-kind counts cover everything ever appended.
+    /// <see cref="Capacity"/>, while the per-kind counts cover everything ever appended. Its memory is the
+    /// ring plus one counter per kind, however many events come.
     /// </summary>
     public sealed class EventLog
     {
@@ -13,7 +14,11 @@ namespace GmemPS.Events
 
         private readonly object gate = new object();
         private readonly GmemEvent?[] ring;
-        private readonly Dictionary<string, long> countsByKind = new Dictionary<string, long>();
+        /// <summary>Counted by the event's type (a pointer compare, where a kind name would be hashed on every append).</summary>
+        private readonly Dictionary<Type, Counter> countsByType = new Dictionary<Type, Counter>();
+        /// <summary>Operations emit runs of one or two kinds (a punch: Invalidated, PagesFreed): the two counters used last are checked before the dictionary.</summary>
+        private Counter? lastCounter;
+        private Counter? previousCounter;
         private long appended;
 
         public EventLog(int capacity = DefaultCapacity)
@@ -32,8 +37,17 @@ namespace GmemPS.Events
             {
                 e.Sequence = ++appended;
                 ring[(int)((e.Sequence - 1) % ring.Length)] = e;
-                countsByKind.TryGetValue(e.Kind, out long n);
-                countsByKind[e.Kind] = n + 1;
+                var type = e.GetType();
+                var counter = lastCounter;
+                if (counter == null || !ReferenceEquals(counter.Type, type))
+                {
+                    counter = previousCounter;
+                    if (counter == null || !ReferenceEquals(counter.Type, type))
+                        if (!countsByType.TryGetValue(type, out counter)) countsByType[type] = counter = new Counter(type, e.Kind);
+                    previousCounter = lastCounter;
+                    lastCounter = counter;
+                }
+                counter.Value++;
             }
         }
 
@@ -51,7 +65,32 @@ namespace GmemPS.Events
 
         public IReadOnlyDictionary<string, long> CountsByKind
         {
-            get { lock (gate) return countsByKind.ToDictionary(kv => kv.Key, kv => kv.Value); }
+            get
+            {
+                lock (gate)
+                {
+                    var counts = new Dictionary<string, long>();
+                    foreach (var counter in countsByType.Values)
+                    {
+                        counts.TryGetValue(counter.Kind, out long n);
+                        counts[counter.Kind] = n + counter.Value;
+                    }
+                    return counts;
+                }
+            }
+        }
+
+        private sealed class Counter
+        {
+            public Counter(Type type, string kind)
+            {
+                Type = type;
+                Kind = kind;
+            }
+
+            public Type Type { get; }
+            public string Kind { get; }
+            public long Value;
         }
     }
 }

@@ -40,30 +40,15 @@ namespace GmemPS.Simulator.Objects
         public int WrittenPages => contents.Count;
 
         /// <summary>Adds [start, end) to the page cache; returns how many pages were new.</summary>
-        public ulong Allocate(ulong start, ulong end)
-        {
-            ulong before = allocated.Covered(start, end);
-            allocated.Set(start, end, Present);
-            return end - start - before;
-        }
+        public ulong Allocate(ulong start, ulong end) => end - start - allocated.Set(start, end, Present);
 
         /// <summary>truncate_inode_pages_range: drops [start, end) and its data; returns pages freed.</summary>
         public ulong Truncate(ulong start, ulong end)
         {
             end = Math.Min(end, Pages);
             if (start >= end) return 0;
-            ulong freed = allocated.Covered(start, end);
-            allocated.Clear(start, end);
-            if (end - start < (ulong)contents.Count)
-            {
-                for (ulong page = start; page < end; page++) contents.Remove(page);
-            }
-            else
-            {
-                var doomed = new List<ulong>();
-                foreach (ulong page in contents.Keys) if (page >= start && page < end) doomed.Add(page);
-                foreach (ulong page in doomed) contents.Remove(page);
-            }
+            ulong freed = allocated.Clear(start, end);
+            ForgetContents(start, end);
             return freed;
         }
 
@@ -80,10 +65,22 @@ namespace GmemPS.Simulator.Objects
         public ulong Zero(ulong start, ulong end)
         {
             ulong covered = allocated.Covered(start, end);
+            ForgetContents(start, end);
+            return covered;
+        }
+
+        /// <summary>Drops the written contents of [start, end): by page or by written page, whichever is fewer.</summary>
+        private void ForgetContents(ulong start, ulong end)
+        {
+            if (contents.Count == 0) return;
+            if (end - start < (ulong)contents.Count)
+            {
+                for (ulong page = start; page < end; page++) contents.Remove(page);
+                return;
+            }
             var doomed = new List<ulong>();
             foreach (ulong page in contents.Keys) if (page >= start && page < end) doomed.Add(page);
             foreach (ulong page in doomed) contents.Remove(page);
-            return covered;
         }
 
         /// <summary>Copies out of one page (allocating it, as a fault would); returns whether the page was new.</summary>

@@ -9,28 +9,64 @@ namespace GmemPS.Tests.Simulator
     /// <summary>
     /// The interval tree against a model that cannot be wrong: one dictionary entry per key. After every random
     /// Set or Clear (seeded, so a failure replays), every key, every query and the exact list of maximal runs
-    /// must agree, and the tree must still be a valid AVL tree. No timing here: speed lives in benchmarks/.
+    /// must agree (Set and Clear also report how many keys were covered), and the tree must still be a valid B+ tree. Small node capacities make a few dozen ranges
+    /// build deep trees, so splits, merges and redistribution all happen. No timing here: speed lives in benchmarks/.
     /// </summary>
     public sealed class IntervalMapTests
     {
         /// <summary>Keys base .. base + Span - 1: small enough to model key by key, placed low, high and at the top of ulong.</summary>
         private const int Span = 96;
 
-        public static TheoryData<int, ulong> Seeds()
+        /// <summary>The default node capacity.</summary>
+        private const int Wide = 32;
+
+        public static TheoryData<int, ulong, int> Seeds()
         {
-            var data = new TheoryData<int, ulong>();
+            var data = new TheoryData<int, ulong, int>();
             foreach (ulong origin in new[] { 0UL, 1UL << 40, ulong.MaxValue - Span })
-                for (int seed = 1; seed <= 6; seed++) data.Add(seed, origin);
+                foreach (int capacity in new[] { 4, 5, Wide })
+                    for (int seed = 1; seed <= 4; seed++) data.Add(seed, origin, capacity);
             return data;
         }
 
         [Theory]
         [MemberData(nameof(Seeds))]
-        public void Random_sets_and_clears_agree_with_a_key_by_key_model(int seed, ulong origin)
+        public void Random_sets_and_clears_agree_with_a_key_by_key_model(int seed, ulong origin, int capacity)
         {
             // Few values, so neighbours often merge.
-            Replay(new Random(seed), new PointModel<int>(origin, EqualityComparer<int>.Default), steps: 1500, setsInTen: 6,
-                random => random.Next(3), $"seed {seed}, origin {origin}");
+            Replay(new Random(seed), new PointModel<int>(origin, Span, EqualityComparer<int>.Default), capacity, steps: 1000, setsInTen: 6,
+                random => random.Next(3), $"seed {seed}, origin {origin}, capacity {capacity}");
+        }
+
+        [Theory]
+        [InlineData(21)]
+        [InlineData(22)]
+        public void A_wide_tree_over_thousands_of_keys_agrees_with_the_model(int seed)
+        {
+            // Thousands of short ranges: several levels at the default capacity. Ranges stay short so they pile up.
+            const int span = 12000;
+            var random = new Random(seed);
+            var model = new PointModel<int>(0, span, EqualityComparer<int>.Default);
+            var map = new IntervalMap<int>();
+            for (int step = 0; step < 6000; step++)
+            {
+                ulong start = (ulong)random.Next(span), end = Math.Min(span, start + (ulong)random.Next(1, random.Next(8) == 0 ? 400 : 6));
+                ulong coveredBefore = model.CoveredCount(start, end);
+                if (random.Next(10) < 8)
+                {
+                    int value = random.Next(6);
+                    Assert.Equal(coveredBefore, map.Set(start, end, value));
+                    model.Set(start, end, value);
+                }
+                else
+                {
+                    Assert.Equal(coveredBefore, map.Clear(start, end));
+                    model.Clear(start, end);
+                }
+                map.CheckStructure();
+                if (step % 100 == 99) AssertSame(model, map, random, $"seed {seed}, step {step}");
+            }
+            Assert.True(map.Depth >= 3, $"depth {map.Depth}: the test should reach a branch below the root");
         }
 
         [Theory]
@@ -42,7 +78,7 @@ namespace GmemPS.Tests.Simulator
             var random = new Random(seed);
             var owners = Enumerable.Range(0, 3).Select(i => new Owner(i)).ToArray();
             var twins = owners.Select(o => new Owner(o.Number)).ToArray(); // equal by value, never by identity
-            Replay(random, new PointModel<Owner>(0, ReferenceEqualityComparer<Owner>.Instance), steps: 1000, setsInTen: 7,
+            Replay(random, new PointModel<Owner>(0, Span, ReferenceEqualityComparer<Owner>.Instance), capacity: 4, steps: 1000, setsInTen: 7,
                 r => r.Next(2) == 0 ? owners[r.Next(3)] : twins[r.Next(3)], $"seed {seed}");
         }
 
@@ -95,7 +131,7 @@ namespace GmemPS.Tests.Simulator
         [InlineData("ascending")]
         [InlineData("descending")]
         [InlineData("random")]
-        public void The_tree_stays_logarithmically_shallow_however_the_ranges_arrive(string order)
+        public void The_tree_stays_shallow_however_the_ranges_arrive(string order)
         {
             const int n = 50_000;
             var starts = Enumerable.Range(0, n).Select(i => (ulong)i * 3).ToArray();
@@ -105,13 +141,13 @@ namespace GmemPS.Tests.Simulator
             foreach (ulong s in starts) map.Set(s, s + 2, 1); // gaps of one key: nothing merges
             Assert.Equal(n, map.Count);
             map.CheckStructure();
-            Assert.True(map.Height <= MaxAvlHeight(n), $"height {map.Height} for {n} ranges");
+            Assert.True(map.Depth <= MaxDepth(n), $"depth {map.Depth} for {n} ranges");
 
             Shuffle(starts, new Random(8));
             foreach (ulong s in starts.Take(n / 2)) map.Clear(s, s + 2);
             Assert.Equal(n - n / 2, map.Count);
             map.CheckStructure();
-            Assert.True(map.Height <= MaxAvlHeight(map.Count), $"height {map.Height} for {map.Count} ranges");
+            Assert.True(map.Depth <= MaxDepth(map.Count), $"depth {map.Depth} for {map.Count} ranges");
 
             // Filling every gap merges everything back into one range.
             map.Set(0, (ulong)n * 3, 1);
@@ -136,35 +172,39 @@ namespace GmemPS.Tests.Simulator
         }
 
         /// <summary>Random sets (setsInTen in ten) and clears on the tree and the model, compared after every step.</summary>
-        private static void Replay<T>(Random random, PointModel<T> model, int steps, int setsInTen, Func<Random, T> value, string run)
+        private static void Replay<T>(Random random, PointModel<T> model, int capacity, int steps, int setsInTen, Func<Random, T> value, string run)
         {
-            var map = new IntervalMap<T>(model.Equality);
+            var map = new IntervalMap<T>(model.Equality, capacity);
             for (int step = 0; step < steps; step++)
             {
-                var (start, end) = RandomRange(random, model.Origin);
+                var (start, end) = RandomRange(random, model.Origin, model.Span);
+                ulong coveredBefore = model.CoveredCount(start, end);
                 if (random.Next(10) < setsInTen)
                 {
                     var v = value(random);
-                    map.Set(start, end, v);
+                    Assert.Equal(coveredBefore, map.Set(start, end, v));
                     model.Set(start, end, v);
                 }
                 else
                 {
-                    map.Clear(start, end);
+                    Assert.Equal(coveredBefore, map.Clear(start, end));
                     model.Clear(start, end);
                 }
                 AssertSame(model, map, random, $"{run}, step {step}");
             }
         }
 
-        /// <summary>An AVL tree of n nodes is at most 1.4405 log2(n + 2) - 0.3277 high.</summary>
-        private static int MaxAvlHeight(int n) => (int)Math.Floor(1.4405 * Math.Log(n + 2, 2) - 0.3277);
+        /// <summary>
+        /// Every node but the root is at least a quarter full (8 of 32), the root has two children or more: n ranges
+        /// fill at most n / 8 leaves, under branch levels of fan-out 8 or more.
+        /// </summary>
+        private static int MaxDepth(int n) => 2 + (int)Math.Floor(Math.Log(Math.Max(1.0, n / 8.0 / 2), 8));
 
-        private static (ulong Start, ulong End) RandomRange(Random random, ulong origin)
+        private static (ulong Start, ulong End) RandomRange(Random random, ulong origin, int span)
         {
-            int a = random.Next(Span + 1), b = random.Next(Span + 1);
-            if (random.Next(4) == 0) b = a + random.Next(3); // many short ranges, some empty
-            return (origin + (ulong)Math.Min(a, Math.Min(b, Span)), origin + (ulong)Math.Min(Math.Max(a, b), Span));
+            int a = random.Next(span + 1), b = random.Next(span + 1);
+            if (random.Next(4) != 0) b = a + random.Next(3); // many short ranges, some empty
+            return (origin + (ulong)Math.Min(a, Math.Min(b, span)), origin + (ulong)Math.Min(Math.Max(a, b), span));
         }
 
         private static void Shuffle<T>(T[] items, Random random)
@@ -187,7 +227,7 @@ namespace GmemPS.Tests.Simulator
                     $"{where}: range {i} is [{actual[i].Start}, {actual[i].End}), model [{runs[i].Start}, {runs[i].End})");
             Assert.Equal(runs.Count, map.Count);
 
-            for (ulong key = model.Origin; key < model.Origin + Span; key++)
+            for (ulong key = model.Origin; key < model.Origin + (ulong)model.Span; key++)
             {
                 bool found = map.TryGet(key, out var hit);
                 Assert.True(found == model.Has(key), $"{where}: TryGet({key}) = {found}");
@@ -195,7 +235,7 @@ namespace GmemPS.Tests.Simulator
             }
             for (int q = 0; q < 8; q++)
             {
-                var (start, end) = RandomRange(random, model.Origin);
+                var (start, end) = RandomRange(random, model.Origin, model.Span);
                 var expected = runs.Where(r => start < end && r.Start < end && start < r.End).ToList();
                 Assert.True((expected.Count > 0) == map.Overlaps(start, end), $"{where}: Overlaps({start}, {end})");
                 Assert.Equal(expected.Select(r => (r.Start, r.End)), map.Overlapping(start, end).Select(r => (r.Start, r.End)));
@@ -219,13 +259,15 @@ namespace GmemPS.Tests.Simulator
         {
             private readonly Dictionary<ulong, T> values = new Dictionary<ulong, T>();
 
-            public PointModel(ulong origin, IEqualityComparer<T> equality)
+            public PointModel(ulong origin, int span, IEqualityComparer<T> equality)
             {
                 Origin = origin;
+                Span = span;
                 Equality = equality;
             }
 
             public ulong Origin { get; }
+            public int Span { get; }
             public IEqualityComparer<T> Equality { get; }
 
             public void Set(ulong start, ulong end, T value)
@@ -253,7 +295,7 @@ namespace GmemPS.Tests.Simulator
             public List<Interval<T>> Runs()
             {
                 var runs = new List<Interval<T>>();
-                for (ulong k = Origin; k < Origin + Span; k++)
+                for (ulong k = Origin; k < Origin + (ulong)Span; k++)
                 {
                     if (!values.TryGetValue(k, out var value)) continue;
                     if (runs.Count > 0 && runs[runs.Count - 1].End == k && Equality.Equals(runs[runs.Count - 1].Value, value))
