@@ -42,8 +42,24 @@ namespace GmemPS.Kvm
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
             CheckRange(offset, data.Length);
-            Errno errno = memory.Write(Address + (ulong)offset, data, data.Length);
+            Errno errno = ProbeForWrite(offset, data.Length);
+            if (errno == Errno.None) errno = memory.Write(Address + (ulong)offset, data, data.Length);
             if (errno != Errno.None) throw Refused(errno, $"write {data.Length} bytes at offset {Hex.Signed(offset)}");
+        }
+
+        /// <summary>
+        /// A refused write must leave nothing written, as on the simulator: the kernel's copy (process_vm_writev or
+        /// /proc/self/mem) goes page by page and stops at the first page the fault handler refuses, so a write across
+        /// the end of the file would land its first part (measured). The pages of one mapping the host may not fault
+        /// are all of them (a file without INIT_SHARED) or a tail (past the end of the file), never a middle: reading
+        /// the first and the last byte decides the whole range before a byte is written.
+        /// </summary>
+        private Errno ProbeForWrite(long offset, int count)
+        {
+            if (count == 0) return Errno.None;
+            var probe = new byte[1];
+            Errno errno = memory.Read(Address + (ulong)offset, probe, 1);
+            return errno != Errno.None || count == 1 ? errno : memory.Read(Address + (ulong)(offset + count - 1), probe, 1);
         }
 
         /// <summary>munmap(2). Unmapping twice is refused: the range may already belong to another mapping.</summary>

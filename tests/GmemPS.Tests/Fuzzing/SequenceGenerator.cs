@@ -233,8 +233,12 @@ namespace GmemPS.Tests.Fuzzing
             if (mapping == null) return Map();
             long length = mapping.Length;
             int count = Chance(0.8) ? OneOf(1, 4, 8, 16) : OneOf(0, 4096, 4097, 8192);
+            // Where the file ends inside the mapping, an access across that end: its first part could land before the refusal.
+            var file = mapping.File == null ? null : Model.Files.FirstOrDefault(f => f.Id == mapping.File);
+            long eof = file == null ? -1 : (long)Math.Min(file.Size, long.MaxValue) - mapping.Offset;
             long offset = Chance(0.7)
                 ? (long)PageIn((ulong)Math.Max(length, 0)) + random.Next(0, 64)
+                : eof > 2 && eof < length && Chance(0.3) ? eof - 2
                 : OneOf(0L, length - 1, length - 4, length, length + 1, (long)Page - 2, -1L, length - (long)Page);
             if (Chance(0.5))
             {
