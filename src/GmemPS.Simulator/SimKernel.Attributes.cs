@@ -29,7 +29,7 @@ namespace GmemPS.Simulator
             if (unchanged) return;
 
             for (int space = 0; space < SimKvm.AddressSpaces; space++)
-                foreach (var s in kvm.GfnSpace[space].Overlapping(start, end))
+                foreach (var s in kvm.GfnSpace[space].Within(start, end))
                 {
                     var slot = s.Value;
                     Zap(kvm, slot, System.Math.Max(start, slot.BaseGfn), System.Math.Min(end, slot.EndGfn), InvalidationCause.Attributes);

@@ -61,9 +61,9 @@ namespace GmemPS.Simulator
             }
 
             var space = kvm.GfnSpace[addressSpace];
-            if (space.Overlaps(baseGfn, baseGfn + pages))
+            if (space.TryGetFirstOverlap(baseGfn, baseGfn + pages, out var overlap))
             {
-                var other = space.Overlapping(baseGfn, baseGfn + pages)[0].Value;
+                var other = overlap.Value;
                 throw Refuse(op, KernelRules.MemslotGpaOverlap, r,
                     $"gpa [{Hex.Address(r.GuestPhysAddr)}, {Hex.Address(r.GuestPhysAddr + r.MemorySize)}) meets slot {other.Id} at gpa {Hex.Address(other.BaseGfn << KvmLimits.PageShift)}");
             }
@@ -94,8 +94,8 @@ namespace GmemPS.Simulator
             Emit(new SlotCreated(kvm.Id, (int)r.Slot, baseGfn, pages, file?.Inode.Number ?? -1, slot.PageOffset));
             if (file != null && file.SlotsPinFile) BindPinnedFile(file, kvm);
             if (slot.Aliased)
-                Emit(new AliasedBinding(kvm.Id, slot.Id, file!.Bindings.Overlapping(slot.PageOffset, slot.PageOffset + pages)[0].Value.Id,
-                    file.Inode.Number, slot.PageOffset, slot.PageOffset + pages, DesignDecisions.OneToOne));
+                Emit(new AliasedBinding(kvm.Id, slot.Id, FirstBoundSlot(file!, slot.PageOffset, pages).Id,
+                    file!.Inode.Number, slot.PageOffset, slot.PageOffset + pages, DesignDecisions.OneToOne));
         }
 
         /// <summary>kvm_gmem_bind's checks; returns the file to bind.</summary>
@@ -115,11 +115,15 @@ namespace GmemPS.Simulator
                 throw Refuse(op, KernelRules.GmemRangeOutsideFile, r,
                     $"offset {Hex.Address(r.GuestMemfdOffset)} + size {Hex.Address(r.MemorySize)} > file size {Hex.Address(file.Inode.Size)}");
             if (file.Bindings.Overlaps(start, start + pages) && kvm.Designs.DuplicateBindingCheck == DuplicateBindingCheck.Enforced)
-            {
-                var other = file.Bindings.Overlapping(start, start + pages)[0].Value;
-                throw Refuse(op, KernelRules.GmemRangeAlreadyBound, r, $"file pages overlap those of slot {other.Id}");
-            }
+                throw Refuse(op, KernelRules.GmemRangeAlreadyBound, r, $"file pages overlap those of slot {FirstBoundSlot(file, start, pages).Id}");
             return file;
+        }
+
+        /// <summary>The slot bound to the first file page of [start, start + pages) that has one (the caller knows one does).</summary>
+        private static SimMemslot FirstBoundSlot(SimGmemFile file, ulong start, ulong pages)
+        {
+            file.Bindings.TryGetFirstOverlap(start, start + pages, out var binding);
+            return binding.Value;
         }
 
         private static string DescribeTarget(object target) => target switch
@@ -159,7 +163,7 @@ namespace GmemPS.Simulator
             var space = kvm.GfnSpace[old.AddressSpace];
             if (baseGfn != old.BaseGfn)
             {
-                foreach (var hit in space.Overlapping(baseGfn, baseGfn + pages))
+                foreach (var hit in space.Within(baseGfn, baseGfn + pages))
                     if (!ReferenceEquals(hit.Value, old))
                         throw Refuse(op, KernelRules.MemslotGpaOverlap, r, $"the new range meets slot {hit.Value.Id}");
                 CheckMaxGfn(r, baseGfn, pages);

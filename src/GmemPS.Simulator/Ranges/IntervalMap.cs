@@ -42,6 +42,16 @@ namespace GmemPS.Simulator.Ranges
         /// <summary>The branches the last <see cref="Locate"/> went through, root first, and the child taken in each.</summary>
         private readonly Branch[] pathBranches = new Branch[DeepestPath];
         private readonly int[] pathSlots = new int[DeepestPath];
+        /// <summary>Bumped whenever nodes split, merge, share or the root changes: a remembered leaf or path is good only while it stays.</summary>
+        private long shape;
+        /// <summary>
+        /// The leaf the last descent of <see cref="Locate"/> reached (the path arrays lead to it) and of <see cref="Find"/>.
+        /// Scripts walk ranges in order, so the next key usually lands in the same leaf: then no descent is needed.
+        /// </summary>
+        private Leaf? pathLeaf;
+        private long pathShape = -1;
+        private Leaf? foundLeaf;
+        private long foundShape = -1;
 
         public IntervalMap(IEqualityComparer<T>? equality = null) : this(equality, DefaultCapacity) { }
 
@@ -236,6 +246,15 @@ namespace GmemPS.Simulator.Ranges
         /// <summary>The first range whose End is above point (ends are sorted because the ranges are disjoint).</summary>
         private bool Find(ulong point, out Leaf leaf, out int index)
         {
+            var remembered = foundShape == shape && Holds(foundLeaf!, point) ? foundLeaf
+                : pathShape == shape && Holds(pathLeaf!, point) ? pathLeaf
+                : null;
+            if (remembered != null)
+            {
+                leaf = remembered;
+                index = leaf.FirstEndingAfter(point);
+                return index < leaf.Count;
+            }
             var node = root;
             for (int level = height; level > 0; level--)
             {
@@ -255,9 +274,18 @@ namespace GmemPS.Simulator.Ranges
                 index = 0;
                 return false;
             }
+            foundLeaf = leaf;
+            foundShape = shape;
             index = leaf.FirstEndingAfter(point);
             return index < leaf.Count;
         }
+
+        /// <summary>
+        /// Whether the first range ending above point is in this leaf (or, for the last leaf, that none is): nothing
+        /// before it ends above point, and it is the last leaf or its own last range does.
+        /// </summary>
+        private static bool Holds(Leaf leaf, ulong point) =>
+            (leaf.Previous == null || leaf.Previous.LastEnd <= point) && (leaf.Next == null || leaf.LastEnd > point);
 
         /// <summary>
         /// Like <see cref="Find"/>, remembering the path for a change: the leaf and index of the first range ending
@@ -265,7 +293,12 @@ namespace GmemPS.Simulator.Ranges
         /// </summary>
         private (Leaf Leaf, int Index) Locate(ulong point)
         {
-            root ??= new Leaf(Math.Min(4, capacity));
+            if (pathShape == shape && Holds(pathLeaf!, point)) return (pathLeaf!, pathLeaf!.FirstEndingAfter(point));
+            if (root == null)
+            {
+                root = new Leaf(Math.Min(4, capacity));
+                shape++;
+            }
             var node = root;
             for (int level = 0; level < height; level++)
             {
@@ -276,6 +309,8 @@ namespace GmemPS.Simulator.Ranges
                 node = branch.Items[i];
             }
             var leaf = (Leaf)node;
+            pathLeaf = leaf;
+            pathShape = shape;
             return (leaf, leaf.FirstEndingAfter(point));
         }
 
@@ -309,6 +344,7 @@ namespace GmemPS.Simulator.Ranges
                 return;
             }
             // A full leaf splits. Appending to the last leaf (ranges arriving in order) leaves the left one nearly full.
+            shape++;
             bool appending = index == leaf.Count && leaf.Next == null;
             int keep = appending ? capacity - leafMinimum : capacity / 2;
             var right = new Leaf(capacity);
@@ -367,6 +403,7 @@ namespace GmemPS.Simulator.Ranges
         /// </summary>
         private void Refill(int level)
         {
+            shape++;
             var parent = pathBranches[level];
             int slot = pathSlots[level];
             int leftSlot = slot + 1 < parent.Count ? slot : slot - 1;

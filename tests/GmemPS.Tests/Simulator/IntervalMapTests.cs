@@ -82,6 +82,32 @@ namespace GmemPS.Tests.Simulator
                 r => r.Next(2) == 0 ? owners[r.Next(3)] : twins[r.Next(3)], $"seed {seed}");
         }
 
+        [Theory]
+        [InlineData(4)]
+        [InlineData(Wide)]
+        public void Walking_the_keys_in_order_agrees_with_the_model(int capacity)
+        {
+            // In-order walks reuse the leaf of the last lookup: allocate every other key, fill the gaps, punch some
+            // back, each pass ascending, with lookups between the changes.
+            const int span = 3000;
+            var model = new PointModel<int>(0, span, EqualityComparer<int>.Default);
+            var map = new IntervalMap<int>(EqualityComparer<int>.Default, capacity);
+            var random = new Random(5);
+            foreach (var (first, step, set) in new[] { (0, 2, true), (1, 2, true), (0, 3, false), (2, 7, true), (0, 5, false) })
+            {
+                for (int key = first; key < span; key += step)
+                {
+                    ulong k = (ulong)key;
+                    Assert.Equal(model.CoveredCount(k, k + 1), set ? map.Set(k, k + 1, key % 3) : map.Clear(k, k + 1));
+                    if (set) model.Set(k, k + 1, key % 3);
+                    else model.Clear(k, k + 1);
+                    Assert.Equal(model.Has(k + 1), map.TryGet(k + 1, out _));
+                }
+                map.CheckStructure();
+                AssertSame(model, map, random, $"capacity {capacity}, pass from {first} by {step}");
+            }
+        }
+
         [Fact]
         public void Clearing_everything_and_ranges_that_reach_the_top_of_ulong()
         {
