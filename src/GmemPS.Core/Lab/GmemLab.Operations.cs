@@ -274,6 +274,7 @@ namespace GmemPS.Lab
                 {
                     // No backend (no /dev/kvm, no permission): the step did not happen.
                     step.RuleId = e.ErrorId;
+                    step.BackendUnavailable = true;
                     throw;
                 }
                 catch (Exception)

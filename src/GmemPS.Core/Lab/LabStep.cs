@@ -27,6 +27,10 @@ namespace GmemPS.Lab
         /// <summary>What came back: a new object's id, the data read, a guest exit.</summary>
         public object? Result { get; internal set; }
 
+        /// <summary>The backend could not run at all (no /dev/kvm, no permission): no kernel operation happened, so a
+        /// scenario leaves the step out.</summary>
+        public bool BackendUnavailable { get; internal set; }
+
         /// <summary>Neither the kernel (Errno) nor the lab (RuleId alone, e.g. GmemForeignObject) refused it.</summary>
         public bool Succeeded => Errno == Errno.None && RuleId == null;
 

@@ -14,6 +14,8 @@ namespace GmemPS.Scenarios
             var hosts = new SortedSet<string>();
             foreach (LabStep step in lab.Steps)
             {
+                // A backend that could not even open (no /dev/kvm) made no kernel call: nothing to replay.
+                if (step.BackendUnavailable) continue;
                 var schema = ScenarioSchema.ArgumentsOf(step.Kind)
                     ?? throw Unsupported(step, $"{step.Kind} is an operation of the designs argued on the lists, which only the simulator runs");
                 if (step.Kind == "CreateVm" && step.Arguments.TryGetValue("Designs", out object? designs)
