@@ -196,7 +196,9 @@ namespace GmemPS.Tests.Hostile
             var worker = new Thread(() =>
             {
                 again.SignalAndWait();
-                for (int i = 0; i < 10_000; i++)
+                // Until the session closes under it (bounded, so a lab that never refuses fails the test, not hangs it).
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (clock.Elapsed < TimeSpan.FromSeconds(30))
                 {
                     try
                     {
