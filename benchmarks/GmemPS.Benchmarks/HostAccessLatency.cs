@@ -14,9 +14,7 @@ namespace GmemPS.Benchmarks
     {
         public static void Print(int iterations)
         {
-            Console.WriteLine();
-            Console.WriteLine("Host access through a guest_memfd mapping (median µs per call, pages already faulted in)");
-            Console.WriteLine($"{"path",-14} {"read 4KiB",10} {"write 4KiB",11} {"read 1MiB",10} {"write 1MiB",11}");
+            var table = new Table("path", "read 4 KiB", "write 4 KiB", "read 1 MiB", "write 1 MiB");
             foreach (HostAccessPath path in new[] { HostAccessPath.ProcSelfMem, HostAccessPath.ProcessVm })
             {
                 using var host = KvmHost.Open(KvmOptions.Default with { HostAccess = path });
@@ -24,9 +22,10 @@ namespace GmemPS.Benchmarks
                 using var file = vm.CreateGuestMemfd(new CreateGuestMemfdRequest(2UL << 20, GuestMemfdFlags.Mmap | GuestMemfdFlags.InitShared));
                 using var map = file.Map(new MapRequest(0, 2L << 20));
                 map.Write(0, new byte[1 << 20]);
-                Console.WriteLine($"{path,-14} {Time(() => map.Read(0, 4096), iterations),10:F2} {Time(() => map.Write(0, Small), iterations),11:F2} " +
-                    $"{Time(() => map.Read(0, 1 << 20), iterations / 10),10:F2} {Time(() => map.Write(0, Large), iterations / 10),11:F2}");
+                table.Add(path, Time(() => map.Read(0, 4096), iterations), Time(() => map.Write(0, Small), iterations),
+                    Time(() => map.Read(0, 1 << 20), iterations / 10), Time(() => map.Write(0, Large), iterations / 10));
             }
+            table.Print("Host access through a guest_memfd mapping (median µs per call, pages already faulted in)");
         }
 
         private static readonly byte[] Small = new byte[4096];

@@ -1,50 +1,51 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
-using GmemPS.Kvm;
 
 namespace GmemPS.Benchmarks
 {
     /// <summary>
-    /// Usage: GmemPS.Benchmarks --native PATH [--rounds N] [--pages N]
-    /// Interleaves rounds of the C program and of the same loops in C# (so both see the same machine
-    /// state), then prints the median of the per-round medians and the C#/C ratio per operation.
+    /// Usage: GmemPS.Benchmarks [--native PATH] [--rounds N] [--results DIR] [--only kvm,simulator,fragmented,mix,memory,events,hostaccess]
+    /// Prints one markdown table per section; with --native (gmem_bench built from native/gmem_bench.c) the kernel
+    /// is measured in the same run. benchmarks/run.sh builds both and runs everything.
     /// </summary>
     internal static class Program
     {
-        private static readonly string[] Operations = { "bind", "delete", "allocate", "punch" };
-
         private static int Main(string[] args)
         {
             string? native = Option(args, "--native");
-            int rounds = int.Parse(Option(args, "--rounds") ?? "7", CultureInfo.InvariantCulture);
-            int pages = int.Parse(Option(args, "--pages") ?? "8000", CultureInfo.InvariantCulture);
-            if (native == null)
+            int rounds = int.Parse(Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
+            string results = Option(args, "--results") ?? "results";
+            var only = (Option(args, "--only") ?? "kvm,simulator,fragmented,mix,memory,events,hostaccess").Split(',');
+            bool kvm = File.Exists("/dev/kvm") && native != null;
+            if (native != null && !File.Exists(native))
             {
-                Console.Error.WriteLine("usage: GmemPS.Benchmarks --native PATH [--rounds N] [--pages N]");
+                Console.Error.WriteLine($"no such program: {native}");
                 return 2;
             }
+            Console.WriteLine($"GmemPS benchmarks: {Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {(kvm ? "kernel measured in this run" : "no /dev/kvm or C program: kernel figures from kernel-facts.md")}");
 
-            using var host = KvmHost.Open();
-            ManagedRound.Run(host, 500); // JIT and tiering warm-up, not measured
-            var c = new List<Dictionary<string, double>>();
-            var managed = new List<Dictionary<string, double>>();
-            for (int round = 0; round < rounds; round++)
+            var plot = new Plot();
+            if (only.Contains("kvm"))
             {
-                c.Add(NativeRound.Run(native, pages));
-                managed.Add(ManagedRound.Run(host, pages));
+                if (kvm) KvmVsNative.Run(native!, rounds, pages: 8000);
+                else Console.WriteLine("(Kvm vs C skipped: it needs /dev/kvm and --native)");
             }
-
-            Console.WriteLine($"{pages} pages/slots per loop, {rounds} interleaved rounds; median of per-round medians (µs per op)");
-            Console.WriteLine($"{"operation",-10} {"C",9} {"C#",9} {"C#/C",7}");
-            foreach (string op in Operations)
+            if (only.Contains("simulator")) SimulatorVsKernel.Run(kvm ? native : null, rounds, plot);
+            if (only.Contains("fragmented")) FragmentedRanges.Run(plot);
+            if (only.Contains("mix")) RandomMix.Run(seed: 42);
+            if (only.Contains("memory")) MemoryFootprint.Run();
+            if (only.Contains("events")) EventLogBound.Run();
+            if (only.Contains("hostaccess") && kvm) HostAccessLatency.Print(iterations: 2000);
+            if (only.Contains("simulator") || only.Contains("fragmented"))
             {
-                double cMedian = Median.Of(c.Select(r => r[op]));
-                double csMedian = Median.Of(managed.Select(r => r[op]));
-                Console.WriteLine($"{op,-10} {cMedian,9:F3} {csMedian,9:F3} {csMedian / cMedian,6:F2}x");
+                Directory.CreateDirectory(results);
+                string svg = Path.Combine(results, "scaling.svg");
+                plot.Write(svg);
+                Console.WriteLine();
+                Console.WriteLine($"Scaling curves plotted in {Path.GetFullPath(svg)}");
             }
-            HostAccessLatency.Print(iterations: 2000);
             return 0;
         }
 

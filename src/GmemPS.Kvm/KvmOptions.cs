@@ -24,7 +24,7 @@ namespace GmemPS.Kvm
         public ulong ScratchGpa { get; init; } = 0xFFFF_8000UL;
 
         /// <summary>
-        /// process_vm_readv/writev by default. Measured with benchmarks/run-native-vs-kvm.sh (median µs, pages present):
+        /// process_vm_readv/writev by default. Measured with benchmarks/run.sh, section hostaccess (median µs, pages present):
         /// read 4 KiB 1.3 vs 1.0-1.4 for /proc/self/mem, write 4 KiB 0.6 vs 0.75, read 1 MiB 114-119 vs 147-160,
         /// write 1 MiB 40 vs 89-94. It also holds no descriptor, so a mapping keeps working after its host is disposed.
         /// </summary>
