@@ -3,7 +3,7 @@
 # ThisHost, invariants checked after every step) and on /dev/kvm; every outcome must be identical. A divergence is
 # shrunk and saved under tests/GmemPS.Tests/Fuzzing/Regressions/, which ./test.sh replays from then on.
 #   ./fuzz.sh [sequences (5000)] [first seed (from the clock)] [steps per sequence (60)]
-# ./test.sh runs the same test bounded (150 sequences of 40 steps from a fixed seed).
+# ./test.sh runs the same test bounded (500 sequences of 40 steps from a fixed seed).
 set -uo pipefail
 cd "$(dirname "$0")"
 sequences=${1:-5000}

@@ -19,7 +19,7 @@ namespace GmemPS.Tests.Fuzzing
     /// </summary>
     public sealed class DifferentialFuzzTests
     {
-        public const int CiSequences = 150;
+        public const int CiSequences = 500;
         public const int StepsPerSequence = 40;
         public const int DefaultSeed = 20250601;
 
