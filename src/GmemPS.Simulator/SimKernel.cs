@@ -28,7 +28,10 @@ namespace GmemPS.Simulator
             descriptors[KvmDeviceFd] = KvmDevice;
         }
 
-        public object Gate { get; } = new object();
+        private readonly KernelLock entry = new KernelLock();
+
+        /// <summary>Serialises entry points: <c>using (kernel.Enter()) { … }</c> around each one (reentrant).</summary>
+        public KernelLock.Scope Enter() => entry.Enter();
         public SimulatorProfile Profile { get; }
         public EventLog Events { get; } = new EventLog();
 

@@ -24,14 +24,14 @@ namespace GmemPS.Simulator
 
         public long CheckExtension(Capability capability)
         {
-            lock (Kernel.Gate) return Kernel.CheckExtension(capability, null);
+            using (Kernel.Enter()) return Kernel.CheckExtension(capability, null);
         }
 
         public IGmemVm CreateVm(ulong type) => CreateVm(type, DesignPolicies.Upstream);
 
         public IGmemVm CreateVm(ulong type, DesignPolicies designs)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 var (kvm, fd) = Kernel.CreateVm(type, designs);
                 return new SimVmHandle(Kernel, kvm, fd);
@@ -40,7 +40,7 @@ namespace GmemPS.Simulator
 
         public IGuestMemfd CreateGuestMemfd(CreateGuestMemfdRequest request, DesignPolicies designs)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 var (file, fd) = Kernel.CreateSystemGuestMemfd(request, designs);
                 return new SimGuestMemfdHandle(Kernel, file, fd);
@@ -49,7 +49,7 @@ namespace GmemPS.Simulator
 
         public IMemfd CreateMemfd(ulong size)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 var (memfd, fd) = Kernel.CreateMemfd(size);
                 return new SimMemfdHandle(Kernel, memfd, fd);
@@ -58,7 +58,7 @@ namespace GmemPS.Simulator
 
         public IVfioDevice OpenVfioDevice(int group)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 var (device, fd) = Kernel.OpenVfioDevice(group);
                 return new SimVfioDeviceHandle(Kernel, device, fd);
@@ -67,23 +67,23 @@ namespace GmemPS.Simulator
 
         public int RunWorkQueue()
         {
-            lock (Kernel.Gate) return Kernel.RunWorkQueue();
+            using (Kernel.Enter()) return Kernel.RunWorkQueue();
         }
 
         public void UnloadKvmModule()
         {
-            lock (Kernel.Gate) Kernel.UnloadKvmModule();
+            using (Kernel.Enter()) Kernel.UnloadKvmModule();
         }
 
         public IHostMapping MapAnonymous(long length)
         {
-            lock (Kernel.Gate) return new SimMapping(Kernel, Kernel.MapAnonymous(length));
+            using (Kernel.Enter()) return new SimMapping(Kernel, Kernel.MapAnonymous(length));
         }
 
         /// <summary>Checks every invariant of the model; throws InvalidOperationException naming the first broken one.</summary>
         public void CheckInvariants()
         {
-            lock (Kernel.Gate) SimInvariants.Check(Kernel);
+            using (Kernel.Enter()) SimInvariants.Check(Kernel);
         }
 
         public void Dispose() { }

@@ -27,7 +27,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Close()
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.Close);
                 IsClosed = true;
@@ -37,7 +37,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Dispose()
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
                 if (!IsClosed) Close();
         }
     }

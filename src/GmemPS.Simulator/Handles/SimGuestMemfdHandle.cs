@@ -31,7 +31,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Fallocate(FallocateRequest request)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.Fallocate);
                 Kernel.Fallocate(file, request);
@@ -40,7 +40,7 @@ namespace GmemPS.Simulator.Handles
 
         public IHostMapping Map(MapRequest request)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.Mmap);
                 return new SimMapping(Kernel, Kernel.Map(file, request));
@@ -49,7 +49,7 @@ namespace GmemPS.Simulator.Handles
 
         public int Read(int count)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.FileRead);
                 return SimKernel.RefuseRead($"guest_memfd {Fd}, {count} bytes");
@@ -58,7 +58,7 @@ namespace GmemPS.Simulator.Handles
 
         public int Write(byte[] data)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.FileWrite);
                 return SimKernel.RefuseWrite($"guest_memfd {Fd}, {data.Length} bytes");
@@ -67,7 +67,7 @@ namespace GmemPS.Simulator.Handles
 
         public int Pread(int count, long offset)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.FilePread);
                 return SimKernel.RefusePread($"guest_memfd {Fd}, {count} bytes at {Hex.Signed(offset)}", offset);
@@ -76,7 +76,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Truncate(long length)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.FileTruncate);
                 SimKernel.RefuseTruncate($"guest_memfd {Fd} to {Hex.Signed(length)}");
@@ -85,7 +85,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Convert(ConvertRequest request)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.SetMemoryAttributes2);
                 Kernel.Convert(file, request);
@@ -94,7 +94,7 @@ namespace GmemPS.Simulator.Handles
 
         public IHostReference Reference(long offset, long length, HostReferenceKind kind)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.HostReference);
                 return new SimHostReferenceHandle(Kernel, Kernel.TakeHostReference(file, offset, length, kind));
@@ -103,7 +103,7 @@ namespace GmemPS.Simulator.Handles
 
         public void DropHostMappings(long offset, long length)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.Madvise);
                 Kernel.DropHostMappings(file, offset, length);
@@ -112,7 +112,7 @@ namespace GmemPS.Simulator.Handles
 
         public IReadOnlyList<PageStateRange> PageStates(long offset, long length)
         {
-            lock (Kernel.Gate) return Kernel.PageStates(file, offset, length);
+            using (Kernel.Enter()) return Kernel.PageStates(file, offset, length);
         }
     }
 
@@ -132,7 +132,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Release()
         {
-            lock (kernel.Gate) kernel.ReleaseHostReference(reference);
+            using (kernel.Enter()) kernel.ReleaseHostReference(reference);
         }
     }
 }

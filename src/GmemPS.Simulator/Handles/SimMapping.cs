@@ -22,14 +22,14 @@ namespace GmemPS.Simulator.Handles
         {
             CheckRange(offset, count);
             var buffer = new byte[count];
-            lock (kernel.Gate) kernel.HostAccess(state, offset, buffer, 0, count, write: false);
+            using (kernel.Enter()) kernel.HostAccess(state, offset, buffer, 0, count, write: false);
             return buffer;
         }
 
         public void Write(long offset, byte[] data)
         {
             CheckRange(offset, data.Length);
-            lock (kernel.Gate) kernel.HostAccess(state, offset, data, 0, data.Length, write: true);
+            using (kernel.Enter()) kernel.HostAccess(state, offset, data, 0, data.Length, write: true);
         }
 
         private void CheckRange(long offset, int count)
@@ -40,12 +40,12 @@ namespace GmemPS.Simulator.Handles
 
         public void Unmap()
         {
-            lock (kernel.Gate) kernel.Unmap(state);
+            using (kernel.Enter()) kernel.Unmap(state);
         }
 
         public void Dispose()
         {
-            lock (kernel.Gate)
+            using (kernel.Enter())
                 if (!state.Unmapped) kernel.Unmap(state);
         }
     }

@@ -20,7 +20,7 @@ namespace GmemPS.Simulator.Handles
 
         public void SealGuest()
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.MemfdSeal);
                 Kernel.SealGuest(memfd);
@@ -29,7 +29,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Write(ulong offset, byte[] data)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.MemfdWrite);
                 Kernel.WriteMemfd(memfd, offset, data);
@@ -38,7 +38,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Truncate(ulong size)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.MemfdTruncate);
                 Kernel.TruncateMemfd(memfd, size);
@@ -62,7 +62,7 @@ namespace GmemPS.Simulator.Handles
 
         public void Complete()
         {
-            lock (kernel.Gate) kernel.CompleteGuestFault(fault);
+            using (kernel.Enter()) kernel.CompleteGuestFault(fault);
         }
     }
 }

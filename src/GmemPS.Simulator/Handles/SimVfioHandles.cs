@@ -16,7 +16,7 @@ namespace GmemPS.Simulator.Handles
 
         public IVfioDevice OpenVfioDevice()
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.VfioDeviceOpen);
                 var (vfio, fd) = Kernel.OpenVfioDevice(device);

@@ -21,7 +21,7 @@ namespace GmemPS.Simulator.Handles
 
         public long CheckExtension(Capability capability)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.CheckExtension);
                 return Kernel.CheckExtension(capability, kvm);
@@ -30,7 +30,7 @@ namespace GmemPS.Simulator.Handles
 
         public IGuestMemfd CreateGuestMemfd(CreateGuestMemfdRequest request)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.CreateGuestMemfd);
                 var (file, fd) = Kernel.CreateGuestMemfd(kvm, request);
@@ -40,7 +40,7 @@ namespace GmemPS.Simulator.Handles
 
         public IGuestMemfd LinkGuestMemfd(IGuestMemfd source)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.LinkGuestMemfd);
                 if (!(source is SimGuestMemfdHandle handle) || !handle.IsOf(Kernel))
@@ -52,7 +52,7 @@ namespace GmemPS.Simulator.Handles
 
         public IGuestFault StartGuestFault(ulong gpa)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.GuestFault);
                 return new SimGuestFaultHandle(Kernel, Kernel.StartGuestFault(kvm, gpa));
@@ -61,7 +61,7 @@ namespace GmemPS.Simulator.Handles
 
         public IKvmVfioDevice CreateKvmVfioDevice()
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.CreateKvmVfioDevice);
                 var (device, fd) = Kernel.CreateKvmVfioDevice(kvm);
@@ -71,7 +71,7 @@ namespace GmemPS.Simulator.Handles
 
         public void SetUserMemoryRegion2(UserMemoryRegion2 request)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.SetUserMemoryRegion2);
                 Kernel.SetUserMemoryRegion2(kvm, request);
@@ -80,7 +80,7 @@ namespace GmemPS.Simulator.Handles
 
         public void SetMemoryAttributes(MemoryAttributesRequest request)
         {
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.SetMemoryAttributes);
                 Kernel.SetMemoryAttributes(kvm, request);
@@ -90,7 +90,7 @@ namespace GmemPS.Simulator.Handles
         public GuestAccessResult GuestRead(ulong gpa, int length)
         {
             GuestAccessBounds.Check(gpa, length);
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.GuestAccess);
                 GuestAccessBounds.CheckAddressWidth(gpa, Kernel.Profile.GuestPhysicalAddressBits);
@@ -101,7 +101,7 @@ namespace GmemPS.Simulator.Handles
         public GuestAccessResult GuestWrite(ulong gpa, byte[] data)
         {
             GuestAccessBounds.Check(gpa, data.Length);
-            lock (Kernel.Gate)
+            using (Kernel.Enter())
             {
                 EnsureOpen(KernelOperation.GuestAccess);
                 GuestAccessBounds.CheckAddressWidth(gpa, Kernel.Profile.GuestPhysicalAddressBits);
