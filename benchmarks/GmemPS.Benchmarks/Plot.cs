@@ -54,7 +54,7 @@ namespace GmemPS.Benchmarks
             // What a cost proportional to n would look like over one decade, for comparison.
             double refX = Math.Pow(10, xMin), refY = Math.Pow(10, yMin) * 1.5;
             svg.AppendLine($"<line x1=\"{F(X(refX))}\" y1=\"{F(Y(refY))}\" x2=\"{F(X(refX * 10))}\" y2=\"{F(Y(refY * 10))}\" stroke=\"#999\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/>");
-            svg.AppendLine($"<text x=\"{F(X(refX * 10) + 6)}\" y=\"{F(Y(refY * 10) + 4)}\" fill=\"#777\">a cost ∝ n would climb this steeply</text>");
+            svg.AppendLine($"<text x=\"{F(X(refX) + 14)}\" y=\"{F(Y(refY) + 4)}\" fill=\"#777\">slope of a cost ∝ n</text>");
             int index = 0;
             foreach (var (name, points) in series)
             {
