@@ -82,9 +82,11 @@ namespace GmemPS.Benchmarks
             int sum = 0;
             long start = Stopwatch.GetTimestamp();
             var map = file.Map(new MapRequest(0, (long)bytes));
+            var data = new byte[chunk]; // one buffer for the whole read, as the C loop has
             for (ulong at = 0; at < bytes; at += (ulong)chunk)
             {
-                byte[] data = map.Read((long)at, (int)Math.Min((ulong)chunk, bytes - at));
+                if (bytes - at < (ulong)chunk) data = new byte[bytes - at];
+                map.ReadInto((long)at, data);
                 sum += data[data.Length - 1];
             }
             map.Unmap();

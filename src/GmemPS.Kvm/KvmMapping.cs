@@ -33,9 +33,17 @@ namespace GmemPS.Kvm
         {
             CheckRange(offset, count);
             var data = new byte[count];
-            Errno errno = memory.Read(Address + (ulong)offset, data, count);
-            if (errno != Errno.None) throw Refused(errno, $"read {count} bytes at offset {Hex.Signed(offset)}");
+            ReadInto(offset, data);
             return data;
+        }
+
+        public void ReadInto(long offset, byte[] destination)
+        {
+            if (destination == null) throw new ArgumentNullException(nameof(destination));
+            int count = destination.Length;
+            CheckRange(offset, count);
+            Errno errno = memory.Read(Address + (ulong)offset, destination, count);
+            if (errno != Errno.None) throw Refused(errno, $"read {count} bytes at offset {Hex.Signed(offset)}");
         }
 
         public void Write(long offset, byte[] data)

@@ -38,6 +38,9 @@ namespace GmemPS.Contract
         bool IsUnmapped { get; }
 
         byte[] Read(long offset, int count);
+
+        /// <summary>Reads destination.Length bytes at offset into a buffer the caller reuses (no allocation per call).</summary>
+        void ReadInto(long offset, byte[] destination);
         void Write(long offset, byte[] data);
 
         /// <summary>munmap(2).</summary>

@@ -20,10 +20,15 @@ namespace GmemPS.Simulator.Handles
 
         public byte[] Read(long offset, int count)
         {
-            CheckRange(offset, count);
             var buffer = new byte[count];
-            using (kernel.Enter()) kernel.HostAccess(state, offset, buffer, 0, count, write: false);
+            ReadInto(offset, buffer);
             return buffer;
+        }
+
+        public void ReadInto(long offset, byte[] destination)
+        {
+            CheckRange(offset, destination.Length);
+            using (kernel.Enter()) kernel.HostAccess(state, offset, destination, 0, destination.Length, write: false);
         }
 
         public void Write(long offset, byte[] data)

@@ -74,6 +74,18 @@ namespace GmemPS.Tests.Conformance
         }
 
         [Fact]
+        public void Reading_into_a_reused_buffer_sees_what_read_sees_and_refuses_alike()
+        {
+            var file = NewGmem(NewVm(), (ulong)Total, Shared);
+            var map = Own(file.Map(new MapRequest(0, 2 * Total)));
+            map.Write(Page - 2, new byte[] { 1, 2, 3, 4 });
+            var buffer = new byte[4];
+            map.ReadInto(Page - 2, buffer);
+            Assert.Equal(map.Read(Page - 2, 4), buffer);
+            Refused(Errno.EIO, () => map.ReadInto(Total - 2, buffer)); // crosses the end of the file
+        }
+
+        [Fact]
         public void Closing_the_fd_leaves_a_mapping_working()
         {
             var file = NewGmem(NewVm(), (ulong)Total, Shared);

@@ -115,6 +115,7 @@ namespace GmemPS.Tests.Support
             public long Length { get; }
             public bool IsUnmapped { get; private set; }
             public byte[] Read(long offset, int count) => new byte[count];
+            public void ReadInto(long offset, byte[] destination) => System.Array.Clear(destination, 0, destination.Length);
             public void Write(long offset, byte[] data) { }
             public void Unmap() => IsUnmapped = true;
             public void Dispose() => IsUnmapped = true;
