@@ -15,11 +15,8 @@ namespace GmemPS.Tests.Kvm
         [Fact]
         public void Host_and_guest_see_each_others_writes_at_4_GiB()
         {
-            using var host = KvmTestHost.OpenOrSkip();
-            using var vm = host.CreateVm(0);
-            using var file = vm.CreateFile(KvmTestHost.TwoMiB, Shared);
-            using var map = file.Map(new MapRequest(0, (long)KvmTestHost.TwoMiB));
-            vm.Bind(0, KvmTestHost.FourGiB, file, KvmTestHost.TwoMiB, userspaceAddr: map.Address);
+            using var slot = KvmTestHost.SharedSlotAt(KvmTestHost.FourGiB);
+            var (vm, map) = (slot.Vm, slot.Map);
 
             byte[] fromHost = Enumerable.Range(0, 64).Select(i => (byte)(i * 3 + 1)).ToArray();
             map.Write(0x1234_0, fromHost.Take(16).ToArray());
@@ -38,11 +35,8 @@ namespace GmemPS.Tests.Kvm
         [Fact]
         public void Low_gpas_work_and_a_whole_page_copies()
         {
-            using var host = KvmTestHost.OpenOrSkip();
-            using var vm = host.CreateVm(0);
-            using var file = vm.CreateFile(KvmTestHost.TwoMiB, Shared);
-            using var map = file.Map(new MapRequest(0, (long)KvmTestHost.TwoMiB));
-            vm.Bind(0, 0, file, KvmTestHost.TwoMiB, userspaceAddr: map.Address);
+            using var slot = KvmTestHost.SharedSlotAt(0);
+            var (vm, map) = (slot.Vm, slot.Map);
             byte[] page = Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray();
             Assert.True(vm.GuestWrite(0x1000, page).Completed);
             Assert.Equal(page, map.Read(0x1000, 4096));
@@ -54,11 +48,8 @@ namespace GmemPS.Tests.Kvm
         [Fact]
         public void An_unbacked_gpa_is_an_mmio_exit_and_the_next_access_still_works()
         {
-            using var host = KvmTestHost.OpenOrSkip();
-            using var vm = host.CreateVm(0);
-            using var file = vm.CreateFile(KvmTestHost.TwoMiB, Shared);
-            using var map = file.Map(new MapRequest(0, (long)KvmTestHost.TwoMiB));
-            vm.Bind(0, KvmTestHost.FourGiB, file, KvmTestHost.TwoMiB, userspaceAddr: map.Address);
+            using var slot = KvmTestHost.SharedSlotAt(KvmTestHost.FourGiB);
+            var (vm, map) = (slot.Vm, slot.Map);
 
             GuestAccessResult mmio = vm.GuestRead(0x8000_0010, 8);
             Assert.Equal(ExitReason.Mmio, mmio.Exit);
