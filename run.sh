@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# The main job: build the module into out/GmemPS and run the quickstart scenario on the simulator.
+# The main job: restore the project's pwsh, build the module into out/GmemPS and run the quickstart scenario in it
+# (on the simulator; ./run.sh Kvm runs it on /dev/kvm).
 set -euo pipefail
 cd "$(dirname "$0")"
+build/restore-shell.sh >/dev/null
 dotnet build GmemPS.sln -nologo -v quiet
-if command -v pwsh >/dev/null 2>&1; then
-  exec pwsh -NoProfile -File examples/quickstart.ps1 -Backend "${1:-Simulator}"
-fi
-echo "(pwsh is not installed: running the quickstart's C# twin, the same steps through the GmemPS core)"
-exec dotnet run --project examples/Quickstart --no-build -- "${1:-Simulator}"
+exec dotnet tool run pwsh -NoProfile -File examples/quickstart.ps1 -Backend "${1:-Simulator}"

@@ -1,46 +1,34 @@
 #!/usr/bin/env bash
-# The one test command: builds everything, runs every xunit test (both backends), runs the Pester suite
-# when pwsh and Pester are present, and ends with one line "N passed, N failed, N skipped".
+# The one test command: restores the project's own pwsh and Pester, builds everything, runs every xunit test
+# (both backends), the Pester suite (cmdlets, every example script and every help example, on both backends),
+# and ends with one line "N passed, N failed, N skipped" (after the per-backend counts).
 set -uo pipefail
 cd "$(dirname "$0")"
 
 results=TestResults
 rm -rf "$results"
-if ! dotnet build GmemPS.sln -nologo -v quiet; then
-  echo "0 passed, 1 failed, 0 skipped"
-  exit 1
-fi
+mkdir -p "$results"
+fail() { echo "FAIL: $1"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
+# pwsh and Pester are the project's own (a tool manifest and a NuGet restore): a shell that cannot be had fails.
+modules=$(build/restore-shell.sh | tail -n 1) || fail "pwsh or Pester could not be restored (build/restore-shell.sh)"
+export PSModulePath="$modules${PSModulePath:+:$PSModulePath}"
+pwsh() { dotnet tool run pwsh "$@"; }
+
+dotnet build GmemPS.sln -nologo -v quiet || fail "the build failed"
+
+extra=0
 dotnet test GmemPS.sln --no-build -nologo --logger "trx;LogFileName=xunit.trx" --results-directory "$results" \
   -- xUnit.ParallelizeTestCollections=true
 trx=$(find "$results" -name 'xunit.trx' | head -n 1)
-counter() { sed -n "s/.*<Counters [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" "$trx" | head -n 1; }
-passed=$(counter passed); failed=$(counter failed); total=$(counter total); executed=$(counter executed)
-passed=${passed:-0}; failed=${failed:-0}; total=${total:-0}; executed=${executed:-0}
-skipped=$((total - executed))
-[ -n "$trx" ] || { echo "no test results were written"; failed=$((failed + 1)); }
 
 # A machine with a usable /dev/kvm must run the Kvm tests: a skip that says KVM-UNAVAILABLE fails the run.
 if [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ -n "$trx" ] && grep -q "KVM-UNAVAILABLE" "$trx"; then
   echo "FAIL: /dev/kvm is usable here but Kvm tests were skipped as unavailable."
-  failed=$((failed + 1))
+  extra=$((extra + 1))
 fi
 
-# Pester: only where pwsh and Pester exist (they cannot be installed on the build machine).
-if command -v pwsh >/dev/null 2>&1 && pwsh -NoProfile -Command 'if (Get-Module -ListAvailable Pester | Where-Object Version -ge 5.0) { exit 0 } else { exit 1 }' >/dev/null 2>&1; then
-  pester_out=$(pwsh -NoProfile -File tests/pester/Invoke-PesterSuite.ps1 -ModulePath out/GmemPS 2>&1)
-  echo "$pester_out"
-  line=$(echo "$pester_out" | grep -E '^Pester: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' | tail -n 1)
-  if [ -n "$line" ]; then
-    read -r pp pf ps <<<"$(echo "$line" | sed -E 's/^Pester: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')"
-    passed=$((passed + pp)); failed=$((failed + pf)); skipped=$((skipped + ps))
-  else
-    echo "FAIL: the Pester suite printed no summary line."
-    failed=$((failed + 1))
-  fi
-else
-  echo "Pester suite skipped: pwsh 7.4+ with Pester 5 is not installed on this machine (tests/pester runs where they are)."
-fi
+pwsh -NoProfile -File tests/pester/Invoke-PesterSuite.ps1 -ModulePath out/GmemPS -SummaryPath "$results/pester.json" \
+  -RequireKvm:"$([ -r /dev/kvm ] && [ -w /dev/kvm ] && echo '$true' || echo '$false')"
 
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-[ "$failed" -eq 0 ]
+pwsh -NoProfile -File tests/Write-TestSummary.ps1 -Trx "${trx:-$results/missing.trx}" -PesterSummary "$results/pester.json" -ExtraFailures "$extra"

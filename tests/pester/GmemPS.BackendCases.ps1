@@ -13,6 +13,10 @@ else {
         $kvmSkipReason = "the Kvm backend is not usable: $($_.FullyQualifiedErrorId)"
     }
 }
+# On a machine with a usable /dev/kvm (the runner sets GMEMPS_REQUIRE_KVM) the Kvm tests must run, not skip.
+if ($kvmSkipReason -and $env:GMEMPS_REQUIRE_KVM -eq '1') {
+    throw "The Kvm backend must run on this machine but cannot: $kvmSkipReason"
+}
 $backendCases = @(
     @{ Backend = 'Simulator'; Skip = $false; SkipReason = '' }
     @{ Backend = 'Kvm'; Skip = ($kvmSkipReason -ne ''); SkipReason = $kvmSkipReason }

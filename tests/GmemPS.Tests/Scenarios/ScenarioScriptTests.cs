@@ -4,7 +4,6 @@ using GmemPS.Backends;
 using GmemPS.Lab;
 using GmemPS.Scenarios;
 using GmemPS.Tests.Module;
-using GmemPS.Tests.Pester;
 using Xunit;
 
 namespace GmemPS.Tests.Scenarios

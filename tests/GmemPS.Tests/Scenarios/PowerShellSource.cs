@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace GmemPS.Tests.Pester
+namespace GmemPS.Tests.Scenarios
 {
     /// <summary>
     /// Reads the repository's PowerShell files without PowerShell (pwsh is not installed where the unit tests
