@@ -54,7 +54,7 @@ $up.A | Remove-GmemRange -Offset 0x10000 -Length 0x2000 -Confirm:$false
 $bData = $up.B | Read-GmemMemory -Offset 0x10000 -Count 16
 Add-Claim "file B's pages at the same offsets keep their data" (Test-ByteSequence $bData ([byte[]] (@(0xbb) * 16)))
 if ($Backend -eq 'Simulator') {
-    $zaps = Get-Zaps $mark
+    $zaps = @(Get-Zaps $mark)
     Write-Host "  zaps: $($zaps -join ', ')"
     Add-Claim "the per-file index zaps only A's slot 0, gfns [0x10010, 0x10012)" (($zaps -join ',') -eq '0:0x10010-0x10012')
 }
@@ -64,7 +64,7 @@ $tree = New-TwoFileVm -On $sim -OffsetIndex PerVmOffsetTree
 $mark = Get-LastEventSequence -Backend $sim
 $tree.A | Remove-GmemRange -Offset 0x10000 -Length 0x2000 -Confirm:$false
 Get-GmemEvent -Backend $sim -Since $mark | Show-GmemEventList
-$zaps = Get-Zaps $mark
+$zaps = @(Get-Zaps $mark)
 Add-Claim "the tree, keyed by offset alone, zaps B's slot 1 too" (($zaps -join ',') -eq '0:0x10010-0x10012,1:0x20010-0x20012')
 $wrong = @(Get-GmemEvent -Backend $sim -Since $mark -Kind MisdirectedInvalidation)
 Add-Claim 'a MisdirectedInvalidation names slot 1 and the ofs_tree decision' (
@@ -79,7 +79,7 @@ foreach ($math in 'Clamped', 'SketchWithoutBaseGfn') {
     $null = $vm | Invoke-GuestAccess -Gpa 0x10000000 -Write ([byte[]] (@(0x42) * 16))
     $mark = Get-LastEventSequence -Backend $sim
     $file | Remove-GmemRange -Offset (200 * 4KB) -Length (100 * 4KB) -Confirm:$false
-    $zaps = Get-Zaps $mark
+    $zaps = @(Get-Zaps $mark)
     Write-Host "  $math zaps: $($zaps -join ', ')"
     if ($math -eq 'Clamped') {
         Add-Claim 'upstream clamps both ends to the slot: gfns [0x10000, 0x1002c)' (($zaps -join ',') -eq '0:0x10000-0x1002c')
@@ -107,7 +107,7 @@ foreach ($index in 'PerFileBindings', 'PerSlotNotifier') {
     $mark = Get-LastEventSequence -Backend $sim
     $file | Remove-GmemRange -Offset 2MB -Length 4KB -Confirm:$false
     $calls = @(Get-GmemEvent -Backend $sim -Since $mark -Kind InvalidateCallback)
-    $zaps = Get-Zaps $mark
+    $zaps = @(Get-Zaps $mark)
     Write-Host "  ${index}: $($calls.Count) callback(s), zaps: $($zaps -join ', ')"
     if ($index -eq 'PerFileBindings') {
         Add-Claim 'the per-file index visits only slot 2: no callbacks, one zap' (($calls.Count -eq 0) -and (($zaps -join ',') -eq '2:0x80000-0x80001'))

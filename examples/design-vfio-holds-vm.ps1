@@ -64,25 +64,25 @@ Write-Step 'Scenario 31, upstream: VM fd, kvm-vfio device, VFIO device, in that 
 $mark = Get-LastEventSequence -Backend $sim
 Close-InScenarioOrder (New-VfioVm)
 Get-GmemEvent -Backend $sim -Since $mark | Show-GmemEventList
-Add-Claim 'the kvm-vfio .release clears group->kvm' ((Get-EventsSince $mark 'VfioGroupKvmCleared')[0].Design -like 'Seed E, upstream 51cdc8bc120e*')
-Add-Claim 'the VFIO close drops the last reference: the VM is destroyed' ((Get-EventsSince $mark 'VmDestroyed').Count -eq 1)
-Add-Claim 'and no lock is taken twice' ((Get-EventsSince $mark 'LockDeadlock').Count -eq 0)
+Add-Claim 'the kvm-vfio .release clears group->kvm' (@(Get-EventsSince $mark 'VfioGroupKvmCleared')[0].Design -like 'Seed E, upstream 51cdc8bc120e*')
+Add-Claim 'the VFIO close drops the last reference: the VM is destroyed' (@(Get-EventsSince $mark 'VmDestroyed').Count -eq 1)
+Add-Claim 'and no lock is taken twice' (@(Get-EventsSince $mark 'LockDeadlock').Count -eq 0)
 
 # ---------------------------------------------------------------------------------------------------
 Write-Step 'Scenario 32, before the fixes: a driver reference and the .destroy cleanup'
 $mark = Get-LastEventSequence -Backend $sim
 Close-InScenarioOrder (New-VfioVm @{ VfioRefPolicy = 'DriverTakes'; KvmVfioCleanup = 'Destroy' })
-$deadlock = Get-EventsSince $mark 'LockDeadlock'
+$deadlock = @(Get-EventsSince $mark 'LockDeadlock')
 $deadlock | Show-GmemEventList
 Add-Claim 'the destroy under the VFIO close takes group_lock again: a deadlock' (
     ($deadlock.Count -eq 1) -and ($deadlock[0].Lock -like 'group_lock*') -and ($deadlock[0].Path -like '*kvm_vfio_destroy*'))
 
 $mark = Get-LastEventSequence -Backend $sim
 Close-InScenarioOrder (New-VfioVm @{ VfioRefPolicy = 'DriverTakes'; KvmVfioCleanup = 'Destroy'; DestroyTrigger = 'AsyncPut' })
-Add-Claim 'kvm_put_kvm_async queues the destroy instead' ((Get-EventsSince $mark 'VmDestroyDeferred').Count -eq 1)
+Add-Claim 'kvm_put_kvm_async queues the destroy instead' (@(Get-EventsSince $mark 'VmDestroyDeferred').Count -eq 1)
 $ran = Invoke-GmemWorkQueue -Backend $sim
 Add-Claim 'the work queue destroys the VM later, without a deadlock' (($ran -eq 1) -and
-    ((Get-EventsSince $mark 'VmDestroyed').Count -eq 1) -and ((Get-EventsSince $mark 'LockDeadlock').Count -eq 0))
+    (@(Get-EventsSince $mark 'VmDestroyed').Count -eq 1) -and (@(Get-EventsSince $mark 'LockDeadlock').Count -eq 0))
 
 # ---------------------------------------------------------------------------------------------------
 Write-Step 'Scenario 33: a VFIO device opened while the VM is dying'
@@ -92,10 +92,10 @@ $s.Vm | Remove-GmemVm -Confirm:$false
 $s.KvmVfio | Close-GmemKvmVfioDevice
 $mark = Get-LastEventSequence -Backend $sim
 $late = New-GmemVfioDevice -InGroupOf $s.Device
-$failed = Get-EventsSince $mark 'KvmGetSafeFailed'
+$failed = @(Get-EventsSince $mark 'KvmGetSafeFailed')
 $failed | Show-GmemEventList
 Add-Claim 'kvm_get_kvm_safe fails and the device opens with kvm == NULL' (
-    ($failed.Count -eq 1) -and ((Get-EventsSince $mark 'VfioDeviceOpened')[0].VmId -eq -1))
+    ($failed.Count -eq 1) -and (@(Get-EventsSince $mark 'VfioDeviceOpened')[0].VmId -eq -1))
 $null = Invoke-GmemWorkQueue -Backend $sim
 $late | Close-GmemVfioDevice
 
@@ -106,9 +106,9 @@ foreach ($policy in 'CoreSafeGet', 'CoreGetThenDrop') {
     $mark = Get-LastEventSequence -Backend $sim
     $s.Vm | Remove-GmemVm -Confirm:$false
     $s.KvmVfio | Close-GmemKvmVfioDevice
-    $destroyed = (Get-EventsSince $mark 'VmDestroyed').Count
+    $destroyed = @(Get-EventsSince $mark 'VmDestroyed').Count
     if ($policy -eq 'CoreSafeGet') {
-        Add-Claim 'upstream: the VM lives on, held by the open VFIO device' (($destroyed -eq 0) -and ((Get-EventsSince $mark 'VmKeptAliveByVfio').Count -eq 1))
+        Add-Claim 'upstream: the VM lives on, held by the open VFIO device' (($destroyed -eq 0) -and (@(Get-EventsSince $mark 'VmKeptAliveByVfio').Count -eq 1))
     }
     else {
         Add-Claim 'get-then-drop (Ryabinin): the VM goes with its fds' ($destroyed -eq 1)

@@ -49,15 +49,15 @@ $file | Add-GmemRange
 $file | Remove-GmemRange -Offset 0 -Length 4KB -Confirm:$false
 Add-Claim 'the file still allocates and punches after its VM fd is closed' $true
 if ($kernelEventsVisible) {
-    $kept = Get-EventsOfKind $Backend $mark 'VmKeptAliveByFiles'
+    $kept = @(Get-EventsOfKind $Backend $mark 'VmKeptAliveByFiles')
     $kept | Show-GmemEventList
     Add-Claim 'the VM lives on, kept by its file (VmKeptAliveByFiles, design: the file pins the VM)' (
         ($kept.Count -eq 1) -and ($kept[0].Files -eq 1) -and ($kept[0].Design -like 'Seed A, upstream*'))
-    Add-Claim 'and is not destroyed yet' ((Get-EventsOfKind $Backend $mark 'VmDestroyed').Count -eq 0)
+    Add-Claim 'and is not destroyed yet' (@(Get-EventsOfKind $Backend $mark 'VmDestroyed').Count -eq 0)
 }
 $file | Close-GmemFile
 if ($kernelEventsVisible) {
-    Add-Claim 'closing the file destroys the VM' ((Get-EventsOfKind $Backend $mark 'VmDestroyed').Count -eq 1)
+    Add-Claim 'closing the file destroys the VM' (@(Get-EventsOfKind $Backend $mark 'VmDestroyed').Count -eq 1)
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ $mark = Get-LastEventSequence -Backend $sim
 $alt = New-GmemVm -Backend $sim -PinModel SlotPinsFile
 $altFile = $alt | New-GmemFile -Size 2MB -Mmap -InitShared
 $null = $altFile | Add-Memslot -Gpa 0 -PassThru
-$altVmId = (Get-EventsOfKind $sim $mark 'VmCreated')[-1].VmId
+$altVmId = @(Get-EventsOfKind $sim $mark 'VmCreated')[-1].VmId
 $mark = Get-LastEventSequence -Backend $sim
 $alt | Remove-GmemVm -Confirm:$false
 $events = @(Get-GmemEvent -Backend $sim -Since $mark)
@@ -141,7 +141,7 @@ $unowned = New-GmemFile -SystemIoctl -Backend $sim -PinModel SlotPinsFile -Size 
 Add-Claim 'the alternative: a file with no VM' ($null -eq $unowned.Vm)
 $owner = New-GmemVm -Backend $sim -PinModel SlotPinsFile
 $null = $unowned | Add-Memslot -IntoVm $owner -Gpa 0 -PassThru
-$set = Get-EventsOfKind $sim $mark 'GmemOwnerSet'
+$set = @(Get-EventsOfKind $sim $mark 'GmemOwnerSet')
 $set | Show-GmemEventList
 Add-Claim 'its first bind makes the VM its owner (GmemOwnerSet)' ($set.Count -eq 1)
 
