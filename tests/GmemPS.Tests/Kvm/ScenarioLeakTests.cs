@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using GmemPS.Backends;
 using GmemPS.Scenarios;
 using GmemPS.Tests.Fuzzing;
@@ -9,7 +10,7 @@ namespace GmemPS.Tests.Kvm
     /// <summary>
     /// Leaks under everything a scenario can do, not one happy cycle: 10,000 generated steps on the real kernel
     /// (refusals, closes in every order, guest access, mappings of closed files, a session disposed with objects
-    /// still open) leave /proc/self/fd and /proc/self/maps as they were.
+    /// still open) leave the kvm descriptors and the kvm and shared anonymous mappings (what GmemPS owns) as they were.
     /// </summary>
     [Collection(nameof(ProcessWideCounts))]
     public sealed class ScenarioLeakTests
@@ -58,40 +59,32 @@ namespace GmemPS.Tests.Kvm
             // Warm up: the runtime's own descriptors and mappings (JIT, P/Invoke stubs, GC regions) settle first.
             RunOnKernel(1_000, firstSeed: 1);
             Settle();
-            int fdsBefore = ProcessCounts.OpenDescriptors(), kvmFdsBefore = ProcessCounts.KvmDescriptors();
-            int mapsBefore = ProcessCounts.MappingLines(), kvmMapsBefore = ProcessCounts.KvmMappingLines();
-            int sharedBefore = ProcessCounts.SharedMappingLines();
-            var rangesBefore = ProcessCounts.MappedRanges();
+            int kvmFdsBefore = ProcessCounts.KvmDescriptors();
+            var ownedBefore = ProcessCounts.OwnedMappingLines();
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int ran = RunOnKernel(Steps, firstSeed: 100_000);
             Settle();
 
-            int fdsAfter = ProcessCounts.OpenDescriptors(), kvmFdsAfter = ProcessCounts.KvmDescriptors();
-            int mapsAfter = ProcessCounts.MappingLines(), kvmMapsAfter = ProcessCounts.KvmMappingLines();
-            int sharedAfter = ProcessCounts.SharedMappingLines();
-            var newMappings = ProcessCounts.MappingsOutside(rangesBefore);
-            string summary = $"after {ran} scenario steps in {clock.Elapsed.TotalSeconds:F1} s: fds {fdsBefore} -> {fdsAfter} (kvm {kvmFdsBefore} -> {kvmFdsAfter}), "
-                + $"maps {mapsBefore} -> {mapsAfter} lines (kvm {kvmMapsBefore} -> {kvmMapsAfter}, shared {sharedBefore} -> {sharedAfter}, "
-                + $"{newMappings.Count} outside the ranges mapped before{(newMappings.Count == 0 ? string.Empty : ": " + string.Join("; ", newMappings))})";
+            int kvmFdsAfter = ProcessCounts.KvmDescriptors();
+            var ownedAfter = ProcessCounts.OwnedMappingLines();
+            var newMappings = ownedAfter.Except(ownedBefore).ToList();
+            string summary = $"after {ran} scenario steps in {clock.Elapsed.TotalSeconds:F1} s: kvm fds {kvmFdsBefore} -> {kvmFdsAfter}, "
+                + $"kvm and shared anonymous mappings {ownedBefore.Count} -> {ownedAfter.Count} lines"
+                + $"{(newMappings.Count == 0 ? string.Empty : ", new: " + string.Join("; ", newMappings))}";
             TestContext.Current.TestOutputHelper?.WriteLine(summary);
             string? report = Environment.GetEnvironmentVariable("GMEMPS_LEAK_REPORT");
             if (!string.IsNullOrEmpty(report)) System.IO.File.WriteAllText(report, summary + "\n");
             Assert.Equal(Steps, ran);
             Assert.True(kvmFdsBefore == kvmFdsAfter, summary);
-            Assert.True(kvmMapsBefore == kvmMapsAfter, summary);
-            Assert.True(fdsBefore == fdsAfter, summary);
-            Assert.True(sharedBefore == sharedAfter, summary);
-            // Every mapping is where one was before: nothing new, only the runtime committing inside its own reservations
-            // (which moves a line boundary or splits one: the total line count may differ by that, the ranges may not).
-            Assert.True(newMappings.Count == 0, summary);
+            Assert.True(newMappings.Count == 0 && ownedBefore.Count == ownedAfter.Count, summary);
 
-            // The check sees a leak: one mapping left behind is outside the ranges of before, and shared.
+            // The check sees a leak: one mapping left behind is a new owned line.
             using (var host = Support.KvmAvailability.OpenOrSkip())
             using (var leaked = host.MapAnonymous(64 * 1024))
             {
-                Assert.NotEmpty(ProcessCounts.MappingsOutside(rangesBefore));
-                Assert.True(ProcessCounts.SharedMappingLines() > sharedBefore);
+                Assert.NotEmpty(ProcessCounts.OwnedMappingLines().Except(ownedBefore));
+                Assert.Single(ProcessCounts.StillMapped(new[] { (leaked.Address, leaked.Address + (ulong)leaked.Length) }));
             }
         }
     }
