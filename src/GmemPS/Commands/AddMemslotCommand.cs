@@ -41,26 +41,31 @@ namespace GmemPS.Commands
 
         /// <summary>guest_phys_addr.</summary>
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>memory_size (File set default: from -Offset to the end of the file).</summary>
         [Parameter(ParameterSetName = FileSet)]
         [Parameter(ParameterSetName = MemfdSet)]
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         /// <summary>guest_memfd_offset.</summary>
         [Parameter(ParameterSetName = FileSet)]
         [Parameter(ParameterSetName = MemfdSet)]
+        [NumericLiteralTransformation]
         public ulong Offset { get; set; }
 
         /// <summary>The slot id (default: the lowest free one of the VM).</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public uint Slot { get; set; }
 
         /// <summary>userspace_addr. File set, not given: an MMAP file is backed by the session's mapping of it (else 0).
         /// Anonymous set, 0 (default): maps anonymous memory of -Size and uses its address.</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public ulong UserspaceAddress { get; set; }
 
         [Parameter]

@@ -21,10 +21,12 @@ namespace GmemPS.Commands
 
         /// <summary>Start of the range to describe (default 0 when only -Size is given).</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>Bytes to describe (default one page when only -Gpa is given).</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         protected override void ProcessRecord()

@@ -39,6 +39,7 @@ namespace GmemPS.Commands
 
         /// <summary>Only events with a sequence number above this one.</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public long Since { get; set; }
 
         protected override void ProcessRecord()

@@ -16,6 +16,7 @@ namespace GmemPS.Commands
 
         [Parameter(Position = 1)]
         [ArgumentCompleter(typeof(SlotNumberCompleter))]
+        [NumericLiteralTransformation]
         public uint[]? Slot { get; set; }
 
         protected override void ProcessRecord()

@@ -21,11 +21,13 @@ namespace GmemPS.Commands
 
         /// <summary>Byte offset into the file (loff_t).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [NumericLiteralTransformation]
         public long Offset { get; set; }
 
         /// <summary>Bytes (the default is the cmdlet's: usually to the end of the file).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Size")]
+        [NumericLiteralTransformation]
         public long Length { get; set; } = NotGiven;
 
         /// <summary>-Length, or <paramref name="fallback"/> when it was not given.</summary>

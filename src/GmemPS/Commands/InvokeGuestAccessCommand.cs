@@ -24,10 +24,12 @@ namespace GmemPS.Commands
         public LabVm Vm { get; set; } = null!;
 
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>Bytes to read (1 to 4096, within one page).</summary>
         [Parameter(ParameterSetName = ReadSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public int Read { get; set; }
 
         /// <summary>Bytes to write (within one page).</summary>

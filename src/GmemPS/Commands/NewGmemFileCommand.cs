@@ -27,6 +27,7 @@ namespace GmemPS.Commands
         /// <summary>Bytes; the kernel wants a non-zero multiple of 4 KiB.</summary>
         [Parameter(ParameterSetName = VmSet, Mandatory = true, Position = 1)]
         [Parameter(ParameterSetName = SystemSet, Mandatory = true, Position = 1)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         /// <summary>GUEST_MEMFD_FLAG_MMAP.</summary>
@@ -42,6 +43,7 @@ namespace GmemPS.Commands
         /// <summary>Raw flags, OR-ed with the switches (lets a test pass unknown bits).</summary>
         [Parameter(ParameterSetName = VmSet)]
         [Parameter(ParameterSetName = SystemSet)]
+        [NumericLiteralTransformation]
         public GuestMemfdFlags Flags { get; set; }
 
         /// <summary>Issue KVM_CREATE_GUEST_MEMFD on /dev/kvm instead of a VM (seed A's system ioctl).</summary>

@@ -18,9 +18,11 @@ namespace GmemPS.Commands
         public LabFile File { get; set; } = null!;
 
         [Parameter]
+        [NumericLiteralTransformation]
         public long Offset { get; set; }
 
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public int Count { get; set; }
 
         protected override void ProcessRecord()

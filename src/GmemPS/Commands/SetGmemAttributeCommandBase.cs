@@ -21,10 +21,12 @@ namespace GmemPS.Commands
 
         /// <summary>The first guest physical address (page aligned).</summary>
         [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>Bytes (a multiple of 4 KiB).</summary>
         [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         [Parameter(ParameterSetName = MemslotSet, Mandatory = true, ValueFromPipeline = true)]

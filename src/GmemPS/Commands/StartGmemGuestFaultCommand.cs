@@ -20,6 +20,7 @@ namespace GmemPS.Commands
 
         /// <summary>The guest physical address.</summary>
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         protected override void ProcessRecord()

@@ -17,6 +17,7 @@ namespace GmemPS.Commands
         public LabFile File { get; set; } = null!;
 
         [Parameter]
+        [NumericLiteralTransformation]
         public long Offset { get; set; }
 
         [Parameter(Mandatory = true)]
