@@ -6,7 +6,7 @@ using GmemPS.Lab;
 namespace GmemPS.Commands
 {
     /// <summary>Add-Memslot: KVM_SET_USER_MEMORY_REGION2 creating a slot, bound to a guest_memfd range or to anonymous memory.</summary>
-    [Cmdlet(VerbsCommon.Add, "Memslot", SupportsShouldProcess = true, DefaultParameterSetName = FileSet)]
+    [Cmdlet(VerbsCommon.Add, "Memslot", SupportsShouldProcess = true)]
     [OutputType(typeof(LabMemslot))]
     public sealed class AddMemslotCommand : GmemCmdletBase
     {

@@ -5,8 +5,10 @@ using GmemPS.Lab;
 namespace GmemPS.Commands
 {
     /// <summary>
-    /// A file range as a cmdlet takes it: by value or by property name, so a LabFile (Size), a LabMemslot (File,
-    /// Offset, Size), a LabMapping, a LabPageState or a LabHostReference (File, Offset, Length) names one.
+    /// A file range as a cmdlet takes it: by value or by property name, so a LabMemslot (File, Offset, and Length, the
+    /// types.ps1xml alias of its Size), a LabMapping, a LabPageState or a LabHostReference (File, Offset, Length) names
+    /// one. A LabFile piped in is only the file: it has no Offset or Length, and -Length has no alias Size, so a file's
+    /// size never becomes the length of the range.
     /// </summary>
     public abstract class GmemFileRangeCommandBase : GmemCmdletBase
     {
@@ -26,7 +28,6 @@ namespace GmemPS.Commands
 
         /// <summary>Bytes (the default is the cmdlet's: usually to the end of the file).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Size")]
         [NumericLiteralTransformation]
         public long Length { get; set; } = NotGiven;
 

@@ -23,7 +23,8 @@ namespace GmemPS.Commands
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm Vm { get; set; } = null!;
 
-        [Parameter(Mandatory = true)]
+        /// <summary>The guest physical address; a memslot piped in lends its own (its first byte).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
@@ -48,6 +49,8 @@ namespace GmemPS.Commands
             }
             else
             {
+                // A read runs the vCPU too (KVM_RUN faults pages in, and may exit), so -WhatIf must not do it.
+                if (!ShouldProcess($"{vm.Id} gpa {Hex.Address(Gpa)}", $"Guest read of {Read} bytes (KVM_RUN)")) return;
                 result = Produce(vm, lab => lab.GuestRead(vm, Gpa, Read));
             }
             if (result != null) WriteObject(result);

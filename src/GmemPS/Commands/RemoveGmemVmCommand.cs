@@ -6,7 +6,7 @@ using GmemPS.Lab;
 namespace GmemPS.Commands
 {
     /// <summary>Remove-GmemVm: closes the VM file descriptor. The kernel VM lives on while a guest_memfd of it is open.</summary>
-    [Cmdlet(VerbsCommon.Remove, "GmemVm", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "GmemVm", SupportsShouldProcess = true)]
     [OutputType(typeof(LabVm))]
     public sealed class RemoveGmemVmCommand : GmemCmdletBase
     {

@@ -6,7 +6,7 @@ using GmemPS.Lab;
 namespace GmemPS.Commands
 {
     /// <summary>Remove-Memslot: deletes a slot (KVM_SET_USER_MEMORY_REGION2 with memory_size 0). The file keeps its pages.</summary>
-    [Cmdlet(VerbsCommon.Remove, "Memslot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "Memslot", SupportsShouldProcess = true)]
     [OutputType(typeof(LabMemslot))]
     public sealed class RemoveMemslotCommand : GmemCmdletBase
     {
