@@ -15,11 +15,13 @@ namespace GmemPS.Commands
         private const string MemfdSet = "Memfd";
 
         [Parameter(ParameterSetName = FileSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile? File { get; set; }
 
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
@@ -31,6 +33,7 @@ namespace GmemPS.Commands
         /// </summary>
         [Parameter(ParameterSetName = FileSet)]
         [Parameter(ParameterSetName = MemfdSet, Mandatory = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? IntoVm { get; set; }

@@ -10,6 +10,7 @@ namespace GmemPS.Commands
     public sealed class GetMemslotCommand : GmemCmdletBase
     {
         [Parameter(Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }

@@ -17,6 +17,7 @@ namespace GmemPS.Commands
         private const long NotGiven = long.MinValue;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile File { get; set; } = null!;

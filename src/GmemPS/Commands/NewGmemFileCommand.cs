@@ -20,6 +20,7 @@ namespace GmemPS.Commands
 
         [Parameter(ParameterSetName = VmSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = LinkSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm Vm { get; set; } = null!;
@@ -69,6 +70,7 @@ namespace GmemPS.Commands
 
         /// <summary>An existing file whose inode -Vm gets its own view of (KVM_LINK_GUEST_MEMFD).</summary>
         [Parameter(ParameterSetName = LinkSet, Mandatory = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile LinkFrom { get; set; } = null!;

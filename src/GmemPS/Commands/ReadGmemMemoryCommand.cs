@@ -13,6 +13,7 @@ namespace GmemPS.Commands
     public sealed class ReadGmemMemoryCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile File { get; set; } = null!;

@@ -11,6 +11,7 @@ namespace GmemPS.Commands
     public sealed class RemoveGmemVmCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm[] Vm { get; set; } = Array.Empty<LabVm>();

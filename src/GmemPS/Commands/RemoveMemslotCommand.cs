@@ -11,6 +11,7 @@ namespace GmemPS.Commands
     public sealed class RemoveMemslotCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabMemslotTransformation]
         [ArgumentCompleter(typeof(MemslotIdCompleter))]
         public LabMemslot[] Memslot { get; set; } = Array.Empty<LabMemslot>();

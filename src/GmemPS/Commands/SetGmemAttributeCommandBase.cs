@@ -15,6 +15,7 @@ namespace GmemPS.Commands
         protected const string MemslotSet = "Memslot";
 
         [Parameter(ParameterSetName = RangeSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
@@ -30,6 +31,7 @@ namespace GmemPS.Commands
         public ulong Size { get; set; }
 
         [Parameter(ParameterSetName = MemslotSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabMemslotTransformation]
         [ArgumentCompleter(typeof(MemslotIdCompleter))]
         public LabMemslot[] Memslot { get; set; } = Array.Empty<LabMemslot>();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using GmemPS.Lab;
 
@@ -16,6 +17,28 @@ namespace GmemPS.Infrastructure
         protected const string PassThruHelp = "Writes the affected object to the pipeline.";
 
         protected GmemLab Lab => GmemSession.Current;
+
+        /// <summary>
+        /// Reports an unknown id typed on the command line (-Vm vm7, Close-GmemFile gmem9) as the lab's
+        /// GmemObjectNotFound, before anything is done: binding left null where it stood (<see cref="UnknownIds"/>).
+        /// </summary>
+        protected override void BeginProcessing()
+        {
+            string text = typeof(InvocationInfo).GetProperty("Statement")?.GetValue(MyInvocation) as string ?? MyInvocation.Line ?? string.Empty;
+            foreach (var bound in MyInvocation.BoundParameters)
+            {
+                if (!HoldsUnknownId(bound.Value)) continue;
+                var kind = GetType().GetProperty(bound.Key)?.GetCustomAttributes(typeof(LabObjectTransformationAttribute), true)
+                    .Cast<LabObjectTransformationAttribute>().FirstOrDefault();
+                if (kind == null) continue;
+                var refusal = UnknownIds.Take(kind.GetType(), text)
+                    ?? new GmemLabException("GmemObjectNotFound", $"-{bound.Key} names no open object of the session.", null);
+                Report(refusal, refusal.Target, stop: true);
+            }
+        }
+
+        private static bool HoldsUnknownId(object? value) =>
+            value == null || (value is System.Collections.IList list && list.Cast<object?>().Any(item => item == null));
 
         /// <summary>Runs one lab operation for one input object. False when it failed (the error is written).</summary>
         protected bool Perform(object? target, Action<GmemLab> operation) =>
@@ -68,13 +91,14 @@ namespace GmemPS.Infrastructure
         /// <summary>True when the parameter was given on the command line (never for pipeline-bound ones).</summary>
         protected bool IsGiven(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
-        /// <summary>Reports a failure the GmemPS way: WriteError, or ThrowTerminatingError when nothing can go on.</summary>
-        protected void Report(Exception exception, object? target)
+        /// <summary>Reports a failure the GmemPS way: WriteError, or ThrowTerminatingError when nothing can go on
+        /// (or when <paramref name="stop"/> says the command must not start).</summary>
+        protected void Report(Exception exception, object? target, bool stop = false)
         {
             GmemErrorInfo info = GmemErrors.Classify(exception)
                 ?? new GmemErrorInfo(exception.GetType().Name, GmemErrorCategory.NotSpecified, terminating: true);
             var record = new ErrorRecord(exception, info.ErrorId, (ErrorCategory)(int)info.Category, target);
-            if (info.Terminating) ThrowTerminatingError(record);
+            if (info.Terminating || stop) ThrowTerminatingError(record);
             else WriteError(record);
         }
 

@@ -9,14 +9,23 @@ namespace GmemPS.Infrastructure
     /// <summary>
     /// Lets a LabVm / LabFile / LabMemslot parameter take an id string ("vm0", "gmem0", "vm0/slot3"), alone or
     /// in an array, resolved in the session. Objects pass through untouched, so pipeline binding by value and
-    /// by property name work as usual. An unknown id fails binding with the lab's message.
+    /// by property name work as usual.
+    /// <para>
+    /// An unknown id must be the lab's GmemObjectNotFound, not a binding error (whose id PowerShell fixes as
+    /// ParameterArgumentTransformationError). So an unknown id typed on the command line (a plain string) binds as
+    /// null, the parameters carry [AllowNull] for it, and the miss waits in <see cref="UnknownIds"/> until the
+    /// cmdlet's BeginProcessing reports it (<see cref="GmemCmdletBase"/>). A string piped in arrives wrapped in a
+    /// PSObject: there a miss stays a binding error of that one input, so PowerShell can still try the other
+    /// parameters (a piped 'vm0' is not a file but may be a VM).
+    /// </para>
     /// </summary>
     public abstract class LabObjectTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
+            bool piped = inputData is PSObject;
             object? data = Unwrap(inputData);
-            if (data is string id) return Resolve(id);
+            if (data is string id) return Resolve(id, piped);
             if (data is IList list)
             {
                 bool anyId = false;
@@ -25,17 +34,36 @@ namespace GmemPS.Infrastructure
                 if (!anyId) return inputData;
                 var resolved = new List<object?>(list.Count);
                 foreach (object? item in list)
-                    resolved.Add(Unwrap(item) is string s ? Resolve(s) : item);
+                    resolved.Add(Unwrap(item) is string s ? Resolve(s, piped || item is PSObject) : item);
                 return resolved.ToArray();
             }
             return inputData;
         }
 
-        private object Resolve(string id)
+        /// <summary>The lab's refusal of <paramref name="id"/> for this kind of object, or null when it names one.</summary>
+        public GmemLabException? Refusal(GmemLab lab, string id)
+        {
+            try
+            {
+                Find(lab, id);
+                return null;
+            }
+            catch (GmemLabException e)
+            {
+                return e;
+            }
+        }
+
+        private object? Resolve(string id, bool piped)
         {
             try
             {
                 return Find(GmemSession.Current, id);
+            }
+            catch (GmemLabException e) when (!piped)
+            {
+                UnknownIds.Add(GetType(), id, e);
+                return null;
             }
             catch (GmemLabException e)
             {
@@ -46,6 +74,41 @@ namespace GmemPS.Infrastructure
         protected abstract object Find(GmemLab lab, string id);
 
         private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
+    }
+
+    /// <summary>
+    /// Unknown ids typed on command lines, from binding (which cannot report them with the lab's id) to the
+    /// BeginProcessing of the same command. PowerShell binds the command lines of a whole pipeline before any of
+    /// them begins, in order, on the pipeline's thread; so each command takes, per kind of object, the oldest misses
+    /// whose id its own text contains, and drops older ones (a command whose binding failed later never began).
+    /// </summary>
+    public static class UnknownIds
+    {
+        private const int Kept = 64;
+
+        [ThreadStatic]
+        private static List<(Type Kind, string Id, GmemLabException Refusal)>? pending;
+
+        internal static void Add(Type kind, string id, GmemLabException refusal)
+        {
+            pending ??= new List<(Type, string, GmemLabException)>();
+            if (pending.Count == Kept) pending.RemoveAt(0);
+            pending.Add((kind, id, refusal));
+        }
+
+        /// <summary>The oldest pending refusal of this kind whose id appears in <paramref name="commandText"/>.</summary>
+        public static GmemLabException? Take(Type kind, string commandText)
+        {
+            if (pending == null) return null;
+            for (int i = 0; i < pending.Count; i++)
+            {
+                var miss = pending[i];
+                if (miss.Kind != kind) continue;
+                pending.RemoveAt(i--);
+                if (commandText.IndexOf(miss.Id, StringComparison.OrdinalIgnoreCase) >= 0) return miss.Refusal;
+            }
+            return null;
+        }
     }
 
     /// <summary>"vm0" -> the session's LabVm.</summary>
