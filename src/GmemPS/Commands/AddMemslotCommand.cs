@@ -5,7 +5,11 @@ using GmemPS.Lab;
 
 namespace GmemPS.Commands
 {
-    /// <summary>Add-Memslot: KVM_SET_USER_MEMORY_REGION2 creating a slot, bound to a guest_memfd range or to anonymous memory.</summary>
+    /// <summary>
+    /// Add-Memslot: KVM_SET_USER_MEMORY_REGION2 creating a slot, bound to a guest_memfd range or to anonymous memory.
+    /// No default parameter set: with one, PowerShell settles on it before it looks at the input, so a piped LabVm or
+    /// LabMemfd never bound; without one, each piped type picks its set (LabFile File, LabVm Anonymous, LabMemfd Memfd).
+    /// </summary>
     [Cmdlet(VerbsCommon.Add, "Memslot", SupportsShouldProcess = true)]
     [OutputType(typeof(LabMemslot))]
     public sealed class AddMemslotCommand : GmemCmdletBase

@@ -32,8 +32,13 @@ namespace GmemPS.Commands
         [NumericLiteralTransformation]
         public long Length { get; set; } = NotGiven;
 
-        /// <summary>-Length, or <paramref name="fallback"/> when it was not given.</summary>
-        protected long LengthOr(long fallback) => Length == NotGiven ? fallback : Length;
+        /// <summary>
+        /// -Length, or <paramref name="fallback"/> when it was not given. A Length the input lent without an Offset is not
+        /// a range's: objects that name a range lend both, while a piped id string ('gmem0') lends only its own
+        /// String.Length.
+        /// </summary>
+        protected long LengthOr(long fallback) =>
+            Length == NotGiven || (IsPiped(nameof(Length)) && !IsPiped(nameof(Offset))) ? fallback : Length;
 
         /// <summary>-Length, or the rest of the file from -Offset.</summary>
         protected long LengthOrRest(LabFile file) => LengthOr(Lab.RemainingLength(file, Offset));

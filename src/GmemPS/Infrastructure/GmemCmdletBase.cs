@@ -24,6 +24,7 @@ namespace GmemPS.Infrastructure
         /// </summary>
         protected override void BeginProcessing()
         {
+            commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
             string text = typeof(InvocationInfo).GetProperty("Statement")?.GetValue(MyInvocation) as string ?? MyInvocation.Line ?? string.Empty;
             foreach (var bound in MyInvocation.BoundParameters)
             {
@@ -88,8 +89,13 @@ namespace GmemPS.Infrastructure
             return selection.Found;
         }
 
-        /// <summary>True when the parameter was given on the command line (never for pipeline-bound ones).</summary>
+        /// <summary>True when the parameter is bound: given on the command line or, in ProcessRecord, by the current input.</summary>
         protected bool IsGiven(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+        /// <summary>True when the current input object bound the parameter (it was not on the command line).</summary>
+        protected bool IsPiped(string parameterName) => IsGiven(parameterName) && !commandLine.Contains(parameterName);
+
+        private HashSet<string> commandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Reports a failure the GmemPS way: WriteError, or ThrowTerminatingError when nothing can go on
         /// (or when <paramref name="stop"/> says the command must not start).</summary>
