@@ -225,10 +225,10 @@ foreach ($case in $backendCases) {
                 @(Get-Memslot -Vm vm0) | Should -HaveCount 1
             }
 
-            It 'New-GmemFile -Flags takes raw bits and names: <Flags> reaches the kernel, which answers EINVAL' -ForEach @(
-                @{ Flags = 4 }
-                @{ Flags = 0x8000000000000000 }
-                @{ Flags = '0x10' }
+            It 'New-GmemFile -Flags <Text>: the raw bit reaches the kernel, which answers EINVAL' -ForEach @(
+                @{ Text = '4'; Flags = 4 }
+                @{ Text = '0x8000000000000000 (a negative Int64)'; Flags = 0x8000000000000000 }
+                @{ Text = '''0x10'''; Flags = '0x10' }
             ) {
                 $objects.vm | New-GmemFile -Size 2MB -Flags $Flags -ErrorVariable err -ErrorAction SilentlyContinue
                 $err | Should -BeGmemRefusal -Errno EINVAL
