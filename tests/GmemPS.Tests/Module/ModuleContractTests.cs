@@ -302,6 +302,30 @@ namespace GmemPS.Tests.Module
                 }
         }
 
+        /// <summary>
+        /// Every numeric parameter takes the literals users type (0xC0000000 is a negative Int32 to PowerShell), so each
+        /// carries the one shared transformation; a new address, size or flags parameter cannot forget it. Bytes are
+        /// data (-Value, -Write), not numbers.
+        /// </summary>
+        [Fact]
+        public void Every_numeric_parameter_carries_the_numeric_literal_transformation()
+        {
+            string[] integral = { "System.SByte", "System.Int16", "System.UInt16", "System.Int32", "System.UInt32", "System.Int64", "System.UInt64" };
+            var checkedOnes = new List<string>();
+            foreach (var c in Module.Cmdlets)
+                foreach (var p in c.Parameters)
+                {
+                    var type = p.ElementType;
+                    bool flags = type.IsEnum && type.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "System.FlagsAttribute");
+                    if (!integral.Contains(type.FullName) && !flags) continue;
+                    checkedOnes.Add($"{c.Name} -{p.Name}");
+                    var attributes = c.Type.GetProperty(p.Name)!.GetCustomAttributesData().Select(a => a.AttributeType.Name);
+                    Assert.True(attributes.Contains("NumericLiteralTransformationAttribute"), $"{c.Name} -{p.Name} lacks the numeric literal transformation");
+                }
+            Assert.Contains("Add-Memslot -Gpa", checkedOnes);
+            Assert.Contains("New-GmemFile -Flags", checkedOnes);
+        }
+
         private static Type FindOwnType(string fullName) =>
             Module.OwnAssemblies.Select(a => a.GetType(fullName)).FirstOrDefault(t => t != null)
             ?? throw new Xunit.Sdk.XunitException($"{fullName} is not a type of our assemblies");
