@@ -44,7 +44,7 @@ namespace GmemPS.Commands
         /// <summary>Raw flags, OR-ed with the switches (lets a test pass unknown bits).</summary>
         [Parameter(ParameterSetName = VmSet)]
         [Parameter(ParameterSetName = SystemSet)]
-        [NumericLiteralTransformation]
+        [NumericLiteralTransformation(RawBits = true)]
         public GuestMemfdFlags Flags { get; set; }
 
         /// <summary>Issue KVM_CREATE_GUEST_MEMFD on /dev/kvm instead of a VM (seed A's system ioctl).</summary>

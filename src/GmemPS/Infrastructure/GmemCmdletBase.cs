@@ -25,18 +25,25 @@ namespace GmemPS.Infrastructure
         protected override void BeginProcessing()
         {
             commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
-            string text = typeof(InvocationInfo).GetProperty("Statement")?.GetValue(MyInvocation) as string ?? MyInvocation.Line ?? string.Empty;
+            var objectParameters = ObjectParameters.GetOrAdd(GetType(), type => type.GetProperties()
+                .Select(p => (p.Name, Kind: p.GetCustomAttributes(typeof(LabObjectTransformationAttribute), true).Cast<LabObjectTransformationAttribute>().FirstOrDefault()))
+                .Where(p => p.Kind != null)
+                .ToDictionary(p => p.Name, p => p.Kind!.GetType(), StringComparer.OrdinalIgnoreCase));
             foreach (var bound in MyInvocation.BoundParameters)
             {
-                if (!HoldsUnknownId(bound.Value)) continue;
-                var kind = GetType().GetProperty(bound.Key)?.GetCustomAttributes(typeof(LabObjectTransformationAttribute), true)
-                    .Cast<LabObjectTransformationAttribute>().FirstOrDefault();
-                if (kind == null) continue;
-                var refusal = UnknownIds.Take(kind.GetType(), text)
+                if (!objectParameters.TryGetValue(bound.Key, out Type? kind) || !HoldsUnknownId(bound.Value)) continue;
+                // InvocationInfo.Statement (the command's own text) is public in PowerShell 7; the reference assemblies
+                // this module compiles against predate it.
+                string text = typeof(InvocationInfo).GetProperty("Statement")?.GetValue(MyInvocation) as string ?? MyInvocation.Line ?? string.Empty;
+                var refusal = UnknownIds.Take(kind, text)
                     ?? new GmemLabException("GmemObjectNotFound", $"-{bound.Key} names no open object of the session.", null);
                 Report(refusal, refusal.Target, stop: true);
             }
         }
+
+        /// <summary>Per cmdlet type: its LabVm/LabFile/LabMemslot parameters and the transformation kind of each.</summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, Type>> ObjectParameters =
+            new System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, Type>>();
 
         private static bool HoldsUnknownId(object? value) =>
             value == null || (value is System.Collections.IList list && list.Cast<object?>().Any(item => item == null));

@@ -24,20 +24,34 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class NumericLiteralTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>For a [Flags] enum parameter: every number goes through the converter, which passes bits the enum does
+        /// not define (PowerShell's own conversion refuses them).</summary>
+        public bool RawBits { get; set; }
+
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             object? data = Unwrap(inputData);
             if (data is string || !(data is IEnumerable items)) return Wrap(inputData) ?? inputData;
             var list = new ArrayList();
-            foreach (object? item in items) list.Add(Wrap(item) ?? item);
-            return list.ToArray();
+            bool changed = false;
+            foreach (object? item in items)
+            {
+                object? wrapped = Wrap(item);
+                changed |= wrapped != null && !ReferenceEquals(wrapped, item);
+                list.Add(wrapped ?? item);
+            }
+            // Nothing to convert: the array as it came, so PowerShell binds it without copying.
+            return changed ? list.ToArray() : inputData;
         }
 
-        private static object? Wrap(object? input)
+        private object? Wrap(object? input)
         {
             try
             {
                 object? value = Unwrap(input);
+                // A whole number that is not negative means what it says whatever its spelling: PowerShell's own (fast)
+                // conversion keeps it exact, and names the parameter when it does not fit.
+                if (!RawBits && IsNonNegativeWhole(value)) return input;
                 // The token as typed (0xFFFFFFFF, 2MB), when PowerShell kept one that differs from the value's own text.
                 if (input is PSObject typed && value is IFormattable number && !(value is string))
                 {
@@ -52,6 +66,16 @@ namespace GmemPS.Infrastructure
                 throw new ArgumentTransformationMetadataException(e.Message, e);
             }
         }
+
+        private static bool IsNonNegativeWhole(object? value) => value switch
+        {
+            byte _ or ushort _ or uint _ or ulong _ => true,
+            sbyte v => v >= 0,
+            short v => v >= 0,
+            int v => v >= 0,
+            long v => v >= 0,
+            _ => false,
+        };
 
         private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
     }
