@@ -337,6 +337,20 @@ foreach ($case in $backendCases) {
                 $Script | Should -Throw -ErrorId 'GmemObjectNotFound,GmemPS.Commands.*'
                 $objects.file.State | Should -Be 'Open'
             }
+
+            It 'Close-GmemFile -File $null is GmemObjectNotFound' {
+                { Close-GmemFile -File $null } | Should -Throw -ErrorId 'GmemObjectNotFound,GmemPS.Commands.CloseGmemFileCommand'
+            }
+
+            It 'an unknown id an input lends (<Line>) stays that input''s binding error, and nothing runs with a null' -ForEach @(
+                @{ Line = "'gmem9' | Close-GmemFile"; Script = { 'gmem9' | Close-GmemFile -ErrorAction Stop } }
+                @{ Line = '$null | Close-GmemFile'; Script = { $null | Close-GmemFile -ErrorAction Stop } }
+                @{ Line = "[pscustomobject]@{ File = 'gmem9'; Offset = 0; Length = 4KB } | Remove-GmemRange"
+                    Script = { [pscustomobject]@{ File = 'gmem9'; Offset = 0; Length = 4KB } | Remove-GmemRange -ErrorAction Stop } }
+            ) {
+                $Script | Should -Throw -ErrorId 'ParameterArgumentTransformationError,GmemPS.Commands.*'
+                $objects.file.State | Should -Be 'Open'
+            }
         }
     }
 }

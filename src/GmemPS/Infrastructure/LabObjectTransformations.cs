@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using GmemPS.Lab;
 
@@ -14,18 +15,20 @@ namespace GmemPS.Infrastructure
     /// An unknown id must be the lab's GmemObjectNotFound, not a binding error (whose id PowerShell fixes as
     /// ParameterArgumentTransformationError). So an unknown id typed on the command line (a plain string) binds as
     /// null, the parameters carry [AllowNull] for it, and the miss waits in <see cref="UnknownIds"/> until the
-    /// cmdlet's BeginProcessing reports it (<see cref="GmemCmdletBase"/>). A string piped in arrives wrapped in a
-    /// PSObject: there a miss stays a binding error of that one input, so PowerShell can still try the other
-    /// parameters (a piped 'vm0' is not a file but may be a VM).
+    /// cmdlet's BeginProcessing reports it (<see cref="GmemCmdletBase"/>). While an input object is bound (a piped
+    /// id, or a piped object's File property that is an id string) a miss stays a binding error of that one input, so PowerShell can still try the other parameters (a piped 'vm0' is not a
+    /// file but may be a VM) and nothing runs with a null.
     /// </para>
     /// </summary>
     public abstract class LabObjectTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
-            bool piped = inputData is PSObject;
             object? data = Unwrap(inputData);
-            if (data is string id) return Resolve(id, piped);
+            // A piped $null binds nothing (a null on the command line is reported by BeginProcessing).
+            if (data == null && BindingPipelineInput())
+                throw new ArgumentTransformationMetadataException("The input object is $null: it names no object of the session.");
+            if (data is string id) return Resolve(id);
             if (data is IList list)
             {
                 bool anyId = false;
@@ -34,33 +37,19 @@ namespace GmemPS.Infrastructure
                 if (!anyId) return inputData;
                 var resolved = new List<object?>(list.Count);
                 foreach (object? item in list)
-                    resolved.Add(Unwrap(item) is string s ? Resolve(s, piped || item is PSObject) : item);
+                    resolved.Add(Unwrap(item) is string s ? Resolve(s) : item);
                 return resolved.ToArray();
             }
             return inputData;
         }
 
-        /// <summary>The lab's refusal of <paramref name="id"/> for this kind of object, or null when it names one.</summary>
-        public GmemLabException? Refusal(GmemLab lab, string id)
-        {
-            try
-            {
-                Find(lab, id);
-                return null;
-            }
-            catch (GmemLabException e)
-            {
-                return e;
-            }
-        }
-
-        private object? Resolve(string id, bool piped)
+        private object? Resolve(string id)
         {
             try
             {
                 return Find(GmemSession.Current, id);
             }
-            catch (GmemLabException e) when (!piped)
+            catch (GmemLabException e) when (!BindingPipelineInput())
             {
                 UnknownIds.Add(GetType(), id, e);
                 return null;
@@ -72,6 +61,15 @@ namespace GmemPS.Infrastructure
         }
 
         protected abstract object Find(GmemLab lab, string id);
+
+        /// <summary>
+        /// True while PowerShell binds pipeline input (an input's property, e.g. a File of 'gmem9', reaches here as a plain
+        /// string too). Only BeginProcessing reports a null left by a miss, so a miss while binding an input object must
+        /// stay that object's binding error. The binder says so only in its call stack (its internal
+        /// BindPipelineParameters); this runs on the miss path alone.
+        /// </summary>
+        private static bool BindingPipelineInput() =>
+            new System.Diagnostics.StackTrace(false).GetFrames()?.Any(f => f.GetMethod()?.Name == "BindPipelineParameters") == true;
 
         private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
     }
