@@ -83,7 +83,9 @@ Describe 'Designs argued on the mailing lists' -Tag Simulator {
             $err | Should -BeGmemRefusal -Errno ENOTTY -RuleId GmemLinkNotSupported
             $view = New-GmemVm -GmemLink LinkedViews | New-GmemFile -LinkFrom $file
             $file | Write-GmemMemory -Offset 0x1000 -Value 7, 8
-            $view | Read-GmemMemory -Offset 0x1000 -Count 2 | Should -Be @(7, 8)
+            # Read-GmemMemory writes one byte[]; piped from a variable it unrolls, so Should compares byte by byte.
+            $bytes = $view | Read-GmemMemory -Offset 0x1000 -Count 2
+            $bytes | Should -Be @(7, 8)
         }
 
         It '-GmemFlagToggle AcceptedPreFix: dropping GUEST_MEMFD leaves a binding that a punch then uses after free' {

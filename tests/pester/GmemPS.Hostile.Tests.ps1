@@ -33,7 +33,7 @@ Describe 'Hostile use of the cmdlets' -Tag Simulator {
         @{ Call = 'New-GmemFile -Size 4097'; ErrorId = 'GmemSizeInvalid'; Act = { New-GmemFile -Vm vm0 -Size 4097 } }
         @{ Call = 'New-GmemFile -Flags bit 2'; ErrorId = 'GmemFlagsUnsupported'; Act = { New-GmemFile -Vm vm0 -Size 4KB -Flags ([Enum]::ToObject([GmemPS.Kernel.GuestMemfdFlags], 4)) } }
         @{ Call = 'New-GmemFile on a closed VM'; ErrorId = 'DescriptorClosed'; Act = { New-GmemFile -Vm vm1 -Size 4KB } }
-        @{ Call = 'New-GmemFile -Vm vm9'; ErrorId = 'ParameterArgumentTransformationError'; Act = { New-GmemFile -Vm vm9 -Size 4KB } }
+        @{ Call = 'New-GmemFile -Vm vm9'; ErrorId = 'GmemObjectNotFound'; Act = { New-GmemFile -Vm vm9 -Size 4KB } }
         @{ Call = 'Add-Memslot -Slot 32764'; ErrorId = 'SlotIdOutOfRange'; Act = { Add-Memslot -File gmem3 -Gpa 4GB -Slot 32764 } }
         @{ Call = 'Add-Memslot -Gpa misaligned by one'; ErrorId = 'MemslotGpaUnaligned'; Act = { Add-Memslot -File gmem3 -Gpa (4GB + 1) } }
         @{ Call = 'Add-Memslot -Size 4097'; ErrorId = 'MemslotSizeUnaligned'; Act = { Add-Memslot -File gmem3 -Gpa 4GB -Size 4097 } }
@@ -58,7 +58,7 @@ Describe 'Hostile use of the cmdlets' -Tag Simulator {
         @{ Call = 'Set-GmemPrivate (no attributes on this host)'; ErrorId = 'AttributesNotSupported'; Act = { Set-GmemPrivate -Vm vm0 -Gpa 0 -Size 4KB -Confirm:$false } }
         @{ Call = 'Close-GmemFile of a closed file'; ErrorId = 'DescriptorClosed'; Act = { Close-GmemFile -File gmem1 -Confirm:$false } }
         @{ Call = 'Remove-GmemVm of a closed VM'; ErrorId = 'DescriptorClosed'; Act = { Remove-GmemVm -Vm vm1 -Confirm:$false } }
-        @{ Call = 'Remove-Memslot vm0/slot9'; ErrorId = 'ParameterArgumentTransformationError'; Act = { Remove-Memslot -Memslot vm0/slot9 -Confirm:$false } }
+        @{ Call = 'Remove-Memslot vm0/slot9'; ErrorId = 'GmemObjectNotFound'; Act = { Remove-Memslot -Memslot vm0/slot9 -Confirm:$false } }
         @{ Call = 'Get-GmemCapability on a closed VM'; ErrorId = 'DescriptorClosed'; Act = { Get-GmemCapability -Vm vm1 -Name GuestMemfd } }
         @{ Call = 'Export-GmemScenario -Path x.txt'; ErrorId = 'GmemScenarioFormatUnknown'; Act = { Export-GmemScenario -Path "$TestDrive/x.txt" -Confirm:$false } }
         @{ Call = 'Invoke-GmemScenario of a missing file'; ErrorId = 'GmemFileNotFound'; Act = { Invoke-GmemScenario -Path "$TestDrive/missing.json" } }

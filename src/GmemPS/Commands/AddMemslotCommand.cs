@@ -5,8 +5,12 @@ using GmemPS.Lab;
 
 namespace GmemPS.Commands
 {
-    /// <summary>Add-Memslot: KVM_SET_USER_MEMORY_REGION2 creating a slot, bound to a guest_memfd range or to anonymous memory.</summary>
-    [Cmdlet(VerbsCommon.Add, "Memslot", SupportsShouldProcess = true, DefaultParameterSetName = FileSet)]
+    /// <summary>
+    /// Add-Memslot: KVM_SET_USER_MEMORY_REGION2 creating a slot, bound to a guest_memfd range or to anonymous memory.
+    /// No default parameter set: with one, PowerShell settles on it before it looks at the input, so a piped LabVm or
+    /// LabMemfd never bound; without one, each piped type picks its set (LabFile File, LabVm Anonymous, LabMemfd Memfd).
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "Memslot", SupportsShouldProcess = true)]
     [OutputType(typeof(LabMemslot))]
     public sealed class AddMemslotCommand : GmemCmdletBase
     {
@@ -15,11 +19,13 @@ namespace GmemPS.Commands
         private const string MemfdSet = "Memfd";
 
         [Parameter(ParameterSetName = FileSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile? File { get; set; }
 
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
@@ -31,6 +37,7 @@ namespace GmemPS.Commands
         /// </summary>
         [Parameter(ParameterSetName = FileSet)]
         [Parameter(ParameterSetName = MemfdSet, Mandatory = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? IntoVm { get; set; }
@@ -41,26 +48,31 @@ namespace GmemPS.Commands
 
         /// <summary>guest_phys_addr.</summary>
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>memory_size (File set default: from -Offset to the end of the file).</summary>
         [Parameter(ParameterSetName = FileSet)]
         [Parameter(ParameterSetName = MemfdSet)]
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         /// <summary>guest_memfd_offset.</summary>
         [Parameter(ParameterSetName = FileSet)]
         [Parameter(ParameterSetName = MemfdSet)]
+        [NumericLiteralTransformation]
         public ulong Offset { get; set; }
 
         /// <summary>The slot id (default: the lowest free one of the VM).</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public uint Slot { get; set; }
 
         /// <summary>userspace_addr. File set, not given: an MMAP file is backed by the session's mapping of it (else 0).
         /// Anonymous set, 0 (default): maps anonymous memory of -Size and uses its address.</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public ulong UserspaceAddress { get; set; }
 
         [Parameter]

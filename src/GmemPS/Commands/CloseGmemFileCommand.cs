@@ -11,6 +11,7 @@ namespace GmemPS.Commands
     public sealed class CloseGmemFileCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile[] File { get; set; } = Array.Empty<LabFile>();

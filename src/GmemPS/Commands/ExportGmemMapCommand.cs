@@ -22,6 +22,7 @@ namespace GmemPS.Commands
 
         /// <summary>The VMs to draw (default: every open VM of the session).</summary>
         [Parameter(Position = 1, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm[] Vm { get; set; } = Array.Empty<LabVm>();

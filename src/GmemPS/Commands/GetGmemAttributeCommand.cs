@@ -15,16 +15,19 @@ namespace GmemPS.Commands
     public sealed class GetGmemAttributeCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm Vm { get; set; } = null!;
 
         /// <summary>Start of the range to describe (default 0 when only -Size is given).</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>Bytes to describe (default one page when only -Gpa is given).</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         protected override void ProcessRecord()

@@ -18,6 +18,7 @@ namespace GmemPS.Commands
         public Capability[]? Name { get; set; }
 
         [Parameter(ParameterSetName = VmSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }

@@ -20,6 +20,7 @@ namespace GmemPS.Commands
         private readonly HashSet<(BackendKind, string?)> hostsWritten = new HashSet<(BackendKind, string?)>();
 
         [Parameter(ParameterSetName = VmSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
@@ -39,6 +40,7 @@ namespace GmemPS.Commands
 
         /// <summary>Only events with a sequence number above this one.</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public long Since { get; set; }
 
         protected override void ProcessRecord()

@@ -19,6 +19,7 @@ namespace GmemPS.Commands
         public string[]? Id { get; set; }
 
         [Parameter(ParameterSetName = VmSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }

@@ -10,12 +10,14 @@ namespace GmemPS.Commands
     public sealed class GetMemslotCommand : GmemCmdletBase
     {
         [Parameter(Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
 
         [Parameter(Position = 1)]
         [ArgumentCompleter(typeof(SlotNumberCompleter))]
+        [NumericLiteralTransformation]
         public uint[]? Slot { get; set; }
 
         protected override void ProcessRecord()

@@ -5,8 +5,10 @@ using GmemPS.Lab;
 namespace GmemPS.Commands
 {
     /// <summary>
-    /// A file range as a cmdlet takes it: by value or by property name, so a LabFile (Size), a LabMemslot (File,
-    /// Offset, Size), a LabMapping, a LabPageState or a LabHostReference (File, Offset, Length) names one.
+    /// A file range as a cmdlet takes it: by value or by property name, so a LabMemslot (File, Offset, and Length, the
+    /// types.ps1xml alias of its Size), a LabMapping, a LabPageState or a LabHostReference (File, Offset, Length) names
+    /// one. A LabFile piped in is only the file: it has no Offset or Length, and -Length has no alias Size, so a file's
+    /// size never becomes the length of the range.
     /// </summary>
     public abstract class GmemFileRangeCommandBase : GmemCmdletBase
     {
@@ -15,21 +17,28 @@ namespace GmemPS.Commands
         private const long NotGiven = long.MinValue;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile File { get; set; } = null!;
 
         /// <summary>Byte offset into the file (loff_t).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [NumericLiteralTransformation]
         public long Offset { get; set; }
 
         /// <summary>Bytes (the default is the cmdlet's: usually to the end of the file).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Size")]
+        [NumericLiteralTransformation]
         public long Length { get; set; } = NotGiven;
 
-        /// <summary>-Length, or <paramref name="fallback"/> when it was not given.</summary>
-        protected long LengthOr(long fallback) => Length == NotGiven ? fallback : Length;
+        /// <summary>
+        /// -Length, or <paramref name="fallback"/> when it was not given. A Length the input lent without an Offset is not
+        /// a range's: objects that name a range lend both, while a piped id string ('gmem0') lends only its own
+        /// String.Length.
+        /// </summary>
+        protected long LengthOr(long fallback) =>
+            Length == NotGiven || (IsPiped(nameof(Length)) && !IsPiped(nameof(Offset))) ? fallback : Length;
 
         /// <summary>-Length, or the rest of the file from -Offset.</summary>
         protected long LengthOrRest(LabFile file) => LengthOr(Lab.RemainingLength(file, Offset));

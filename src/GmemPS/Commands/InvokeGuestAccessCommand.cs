@@ -19,15 +19,19 @@ namespace GmemPS.Commands
         private const string WriteSet = "Write";
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm Vm { get; set; } = null!;
 
-        [Parameter(Mandatory = true)]
+        /// <summary>The guest physical address; a memslot piped in lends its own (its first byte).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>Bytes to read (1 to 4096, within one page).</summary>
         [Parameter(ParameterSetName = ReadSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public int Read { get; set; }
 
         /// <summary>Bytes to write (within one page).</summary>
@@ -46,6 +50,8 @@ namespace GmemPS.Commands
             }
             else
             {
+                // A read runs the vCPU too (KVM_RUN faults pages in, and may exit), so -WhatIf must not do it.
+                if (!ShouldProcess($"{vm.Id} gpa {Hex.Address(Gpa)}", $"Guest read of {Read} bytes (KVM_RUN)")) return;
                 result = Produce(vm, lab => lab.GuestRead(vm, Gpa, Read));
             }
             if (result != null) WriteObject(result);

@@ -20,6 +20,7 @@ namespace GmemPS.Commands
 
         [Parameter(ParameterSetName = VmSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = LinkSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm Vm { get; set; } = null!;
@@ -27,6 +28,7 @@ namespace GmemPS.Commands
         /// <summary>Bytes; the kernel wants a non-zero multiple of 4 KiB.</summary>
         [Parameter(ParameterSetName = VmSet, Mandatory = true, Position = 1)]
         [Parameter(ParameterSetName = SystemSet, Mandatory = true, Position = 1)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         /// <summary>GUEST_MEMFD_FLAG_MMAP.</summary>
@@ -42,6 +44,7 @@ namespace GmemPS.Commands
         /// <summary>Raw flags, OR-ed with the switches (lets a test pass unknown bits).</summary>
         [Parameter(ParameterSetName = VmSet)]
         [Parameter(ParameterSetName = SystemSet)]
+        [NumericLiteralTransformation(RawBits = true)]
         public GuestMemfdFlags Flags { get; set; }
 
         /// <summary>Issue KVM_CREATE_GUEST_MEMFD on /dev/kvm instead of a VM (seed A's system ioctl).</summary>
@@ -67,6 +70,7 @@ namespace GmemPS.Commands
 
         /// <summary>An existing file whose inode -Vm gets its own view of (KVM_LINK_GUEST_MEMFD).</summary>
         [Parameter(ParameterSetName = LinkSet, Mandatory = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile LinkFrom { get; set; } = null!;

@@ -10,6 +10,7 @@ namespace GmemPS.Commands
     public sealed class NewGmemKvmVfioDeviceCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm Vm { get; set; } = null!;

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GmemPS.Infrastructure;
 using GmemPS.Kernel;
 using GmemPS.Lab;
 
@@ -11,6 +12,7 @@ namespace GmemPS.Commands
     {
         /// <summary>Bytes (a multiple of 4 KiB).</summary>
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         protected override void ProcessRecord()

@@ -7,9 +7,10 @@ namespace GmemPS.Commands
     /// <summary>
     /// New-GmemVfioDevice: opens a VFIO device (seed E): in a new group handed to a kvm-vfio device
     /// (KVM_DEV_VFIO_FILE_ADD), or in the group of an open device. Its open takes a VM reference by the VM's
-    /// -VfioRefPolicy.
+    /// -VfioRefPolicy. No default parameter set: with one, PowerShell settles on the KvmVfio set before it looks at the
+    /// input, and a piped LabVfioDevice never reaches -InGroupOf.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "GmemVfioDevice", SupportsShouldProcess = true, DefaultParameterSetName = KvmVfioSet)]
+    [Cmdlet(VerbsCommon.New, "GmemVfioDevice", SupportsShouldProcess = true)]
     [OutputType(typeof(LabVfioDevice))]
     public sealed class NewGmemVfioDeviceCommand : GmemCmdletBase
     {

@@ -16,6 +16,7 @@ namespace GmemPS.Commands
 
         /// <summary>The KVM_CREATE_VM type (x86: 0 default, 1 KVM_X86_SW_PROTECTED_VM).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [NumericLiteralTransformation]
         public ulong Type { get; set; }
 
         /// <summary>The simulator host profile: ThisHost (default) or SwProtected.</summary>

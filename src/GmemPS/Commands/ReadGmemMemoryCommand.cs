@@ -13,14 +13,17 @@ namespace GmemPS.Commands
     public sealed class ReadGmemMemoryCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile File { get; set; } = null!;
 
         [Parameter]
+        [NumericLiteralTransformation]
         public long Offset { get; set; }
 
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public int Count { get; set; }
 
         protected override void ProcessRecord()

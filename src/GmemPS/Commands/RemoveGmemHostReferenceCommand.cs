@@ -9,7 +9,7 @@ namespace GmemPS.Commands
     /// Remove-GmemHostReference: the host drops a reference (the put). Under RFC v5 the last put on a page waiting
     /// in NONE runs the final-put callback that completes its conversion.
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "GmemHostReference", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "GmemHostReference", SupportsShouldProcess = true)]
     [OutputType(typeof(LabHostReference))]
     public sealed class RemoveGmemHostReferenceCommand : GmemCmdletBase
     {

@@ -4,7 +4,7 @@ using GmemPS.Lab;
 namespace GmemPS.Commands
 {
     /// <summary>Remove-GmemRange: frees file pages (fallocate KEEP_SIZE|PUNCH_HOLE); guest mappings of them are zapped.</summary>
-    [Cmdlet(VerbsCommon.Remove, "GmemRange", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "GmemRange", SupportsShouldProcess = true)]
     [OutputType(typeof(LabFile))]
     public sealed class RemoveGmemRangeCommand : GmemRangeCommandBase
     {

@@ -15,19 +15,23 @@ namespace GmemPS.Commands
         protected const string MemslotSet = "Memslot";
 
         [Parameter(ParameterSetName = RangeSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm? Vm { get; set; }
 
         /// <summary>The first guest physical address (page aligned).</summary>
         [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         /// <summary>Bytes (a multiple of 4 KiB).</summary>
         [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         [Parameter(ParameterSetName = MemslotSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabMemslotTransformation]
         [ArgumentCompleter(typeof(MemslotIdCompleter))]
         public LabMemslot[] Memslot { get; set; } = Array.Empty<LabMemslot>();

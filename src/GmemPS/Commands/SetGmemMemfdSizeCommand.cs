@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GmemPS.Infrastructure;
 using GmemPS.Kernel;
 using GmemPS.Lab;
 
@@ -14,6 +15,7 @@ namespace GmemPS.Commands
     {
         /// <summary>The new size in bytes (page aligned once sealed).</summary>
         [Parameter(Mandatory = true, Position = 1)]
+        [NumericLiteralTransformation]
         public ulong Size { get; set; }
 
         protected override string Action => $"Truncate it to {Hex.Size(Size)} (ftruncate)";

@@ -14,12 +14,14 @@ namespace GmemPS.Commands
     public sealed class StartGmemGuestFaultCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabVmTransformation]
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public LabVm Vm { get; set; } = null!;
 
         /// <summary>The guest physical address.</summary>
         [Parameter(Mandatory = true)]
+        [NumericLiteralTransformation]
         public ulong Gpa { get; set; }
 
         protected override void ProcessRecord()

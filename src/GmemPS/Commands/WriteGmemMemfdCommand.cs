@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using GmemPS.Infrastructure;
 using GmemPS.Kernel;
 using GmemPS.Lab;
 
@@ -12,6 +13,7 @@ namespace GmemPS.Commands
     {
         /// <summary>Byte offset.</summary>
         [Parameter]
+        [NumericLiteralTransformation]
         public ulong Offset { get; set; }
 
         /// <summary>The bytes to write.</summary>

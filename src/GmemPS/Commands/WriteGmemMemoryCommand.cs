@@ -12,11 +12,13 @@ namespace GmemPS.Commands
     public sealed class WriteGmemMemoryCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabFileTransformation]
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public LabFile File { get; set; } = null!;
 
         [Parameter]
+        [NumericLiteralTransformation]
         public long Offset { get; set; }
 
         [Parameter(Mandatory = true)]

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using GmemPS.Lab;
 
@@ -16,6 +17,36 @@ namespace GmemPS.Infrastructure
         protected const string PassThruHelp = "Writes the affected object to the pipeline.";
 
         protected GmemLab Lab => GmemSession.Current;
+
+        /// <summary>
+        /// Reports an unknown id typed on the command line (-Vm vm7, Close-GmemFile gmem9) as the lab's
+        /// GmemObjectNotFound, before anything is done: binding left null where it stood (<see cref="UnknownIds"/>).
+        /// </summary>
+        protected override void BeginProcessing()
+        {
+            commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            var objectParameters = ObjectParameters.GetOrAdd(GetType(), type => type.GetProperties()
+                .Select(p => (p.Name, Kind: p.GetCustomAttributes(typeof(LabObjectTransformationAttribute), true).Cast<LabObjectTransformationAttribute>().FirstOrDefault()))
+                .Where(p => p.Kind != null)
+                .ToDictionary(p => p.Name, p => p.Kind!.GetType(), StringComparer.OrdinalIgnoreCase));
+            foreach (var bound in MyInvocation.BoundParameters)
+            {
+                if (!objectParameters.TryGetValue(bound.Key, out Type? kind) || !HoldsUnknownId(bound.Value)) continue;
+                // InvocationInfo.Statement (the command's own text) is public in PowerShell 7; the reference assemblies
+                // this module compiles against predate it.
+                string text = typeof(InvocationInfo).GetProperty("Statement")?.GetValue(MyInvocation) as string ?? MyInvocation.Line ?? string.Empty;
+                var refusal = UnknownIds.Take(kind, text)
+                    ?? new GmemLabException("GmemObjectNotFound", $"-{bound.Key} names no open object of the session.", null);
+                Report(refusal, refusal.Target, stop: true);
+            }
+        }
+
+        /// <summary>Per cmdlet type: its LabVm/LabFile/LabMemslot parameters and the transformation kind of each.</summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, Type>> ObjectParameters =
+            new System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, Type>>();
+
+        private static bool HoldsUnknownId(object? value) =>
+            value == null || (value is System.Collections.IList list && list.Cast<object?>().Any(item => item == null));
 
         /// <summary>Runs one lab operation for one input object. False when it failed (the error is written).</summary>
         protected bool Perform(object? target, Action<GmemLab> operation) =>
@@ -65,16 +96,22 @@ namespace GmemPS.Infrastructure
             return selection.Found;
         }
 
-        /// <summary>True when the parameter was given on the command line (never for pipeline-bound ones).</summary>
+        /// <summary>True when the parameter is bound: given on the command line or, in ProcessRecord, by the current input.</summary>
         protected bool IsGiven(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
-        /// <summary>Reports a failure the GmemPS way: WriteError, or ThrowTerminatingError when nothing can go on.</summary>
-        protected void Report(Exception exception, object? target)
+        /// <summary>True when the current input object bound the parameter (it was not on the command line).</summary>
+        protected bool IsPiped(string parameterName) => IsGiven(parameterName) && !commandLine.Contains(parameterName);
+
+        private HashSet<string> commandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Reports a failure the GmemPS way: WriteError, or ThrowTerminatingError when nothing can go on
+        /// (or when <paramref name="stop"/> says the command must not start).</summary>
+        protected void Report(Exception exception, object? target, bool stop = false)
         {
             GmemErrorInfo info = GmemErrors.Classify(exception)
                 ?? new GmemErrorInfo(exception.GetType().Name, GmemErrorCategory.NotSpecified, terminating: true);
             var record = new ErrorRecord(exception, info.ErrorId, (ErrorCategory)(int)info.Category, target);
-            if (info.Terminating) ThrowTerminatingError(record);
+            if (info.Terminating || stop) ThrowTerminatingError(record);
             else WriteError(record);
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using GmemPS.Lab;
 
@@ -9,13 +10,24 @@ namespace GmemPS.Infrastructure
     /// <summary>
     /// Lets a LabVm / LabFile / LabMemslot parameter take an id string ("vm0", "gmem0", "vm0/slot3"), alone or
     /// in an array, resolved in the session. Objects pass through untouched, so pipeline binding by value and
-    /// by property name work as usual. An unknown id fails binding with the lab's message.
+    /// by property name work as usual.
+    /// <para>
+    /// An unknown id must be the lab's GmemObjectNotFound, not a binding error (whose id PowerShell fixes as
+    /// ParameterArgumentTransformationError). So an unknown id typed on the command line (a plain string) binds as
+    /// null, the parameters carry [AllowNull] for it, and the miss waits in <see cref="UnknownIds"/> until the
+    /// cmdlet's BeginProcessing reports it (<see cref="GmemCmdletBase"/>). While an input object is bound (a piped
+    /// id, or a piped object's File property that is an id string) a miss stays a binding error of that one input, so PowerShell can still try the other parameters (a piped 'vm0' is not a
+    /// file but may be a VM) and nothing runs with a null.
+    /// </para>
     /// </summary>
     public abstract class LabObjectTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             object? data = Unwrap(inputData);
+            // A piped $null binds nothing (a null on the command line is reported by BeginProcessing).
+            if (data == null && BindingPipelineInput())
+                throw new ArgumentTransformationMetadataException("The input object is $null: it names no object of the session.");
             if (data is string id) return Resolve(id);
             if (data is IList list)
             {
@@ -31,11 +43,16 @@ namespace GmemPS.Infrastructure
             return inputData;
         }
 
-        private object Resolve(string id)
+        private object? Resolve(string id)
         {
             try
             {
                 return Find(GmemSession.Current, id);
+            }
+            catch (GmemLabException e) when (!BindingPipelineInput())
+            {
+                UnknownIds.Add(GetType(), id, e);
+                return null;
             }
             catch (GmemLabException e)
             {
@@ -45,7 +62,51 @@ namespace GmemPS.Infrastructure
 
         protected abstract object Find(GmemLab lab, string id);
 
+        /// <summary>
+        /// True while PowerShell binds pipeline input (an input's property, e.g. a File of 'gmem9', reaches here as a plain
+        /// string too). Only BeginProcessing reports a null left by a miss, so a miss while binding an input object must
+        /// stay that object's binding error. The binder says so only in its call stack (its internal
+        /// BindPipelineParameters); this runs on the miss path alone.
+        /// </summary>
+        private static bool BindingPipelineInput() =>
+            new System.Diagnostics.StackTrace(false).GetFrames()?.Any(f => f.GetMethod()?.Name == "BindPipelineParameters") == true;
+
         private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
+    }
+
+    /// <summary>
+    /// Unknown ids typed on command lines, from binding (which cannot report them with the lab's id) to the
+    /// BeginProcessing of the same command. PowerShell binds the command lines of a whole pipeline before any of
+    /// them begins, in order, on the pipeline's thread; so each command takes, per kind of object, the oldest misses
+    /// whose id its own text contains, and drops older ones (a command whose binding failed later never began).
+    /// </summary>
+    public static class UnknownIds
+    {
+        private const int Kept = 64;
+
+        [ThreadStatic]
+        private static List<(Type Kind, string Id, GmemLabException Refusal)>? pending;
+
+        internal static void Add(Type kind, string id, GmemLabException refusal)
+        {
+            pending ??= new List<(Type, string, GmemLabException)>();
+            if (pending.Count == Kept) pending.RemoveAt(0);
+            pending.Add((kind, id, refusal));
+        }
+
+        /// <summary>The oldest pending refusal of this kind whose id appears in <paramref name="commandText"/>.</summary>
+        public static GmemLabException? Take(Type kind, string commandText)
+        {
+            if (pending == null) return null;
+            for (int i = 0; i < pending.Count; i++)
+            {
+                var miss = pending[i];
+                if (miss.Kind != kind) continue;
+                pending.RemoveAt(i--);
+                if (commandText.IndexOf(miss.Id, StringComparison.OrdinalIgnoreCase) >= 0) return miss.Refusal;
+            }
+            return null;
+        }
     }
 
     /// <summary>"vm0" -> the session's LabVm.</summary>

@@ -98,16 +98,19 @@ namespace GmemPS.Tests.Module
             Assert.All(c.OutputTypes, t => Assert.False(string.IsNullOrEmpty(t.FullName)));
         }
 
+        /// <summary>
+        /// Everything a cmdlet changes lives in the session's lab and goes with it, so nothing is High impact: High would
+        /// make every script pass -Confirm:$false, and under pwsh -NonInteractive skip the change with an error.
+        /// </summary>
         [Theory]
         [MemberData(nameof(CmdletNames))]
-        public void State_changing_cmdlets_support_ShouldProcess_and_Remove_asks_with_High_impact(string name)
+        public void State_changing_cmdlets_support_ShouldProcess_and_none_asks_with_High_impact(string name)
         {
             var c = Module.Cmdlet(name);
             if (StateChangingVerbs.Contains(c.Verb))
                 Assert.True(c.SupportsShouldProcess, $"{name} changes state but does not declare SupportsShouldProcess");
             int high = (int)Module.SmaType("ConfirmImpact").GetField("High")!.GetRawConstantValue()!;
-            if (c.Verb == "Remove") Assert.Equal(high, c.ConfirmImpact);
-            else Assert.NotEqual(high, c.ConfirmImpact);
+            Assert.NotEqual(high, c.ConfirmImpact);
         }
 
         [Theory]
@@ -297,6 +300,30 @@ namespace GmemPS.Tests.Module
                     Assert.True(attributes.Contains(transformations[p.ElementType.FullName!]), $"{c.Name} -{p.Name} lacks its id transformation");
                     Assert.True(attributes.Contains("ArgumentCompleterAttribute"), $"{c.Name} -{p.Name} lacks an argument completer");
                 }
+        }
+
+        /// <summary>
+        /// Every numeric parameter takes the literals users type (0xC0000000 is a negative Int32 to PowerShell), so each
+        /// carries the one shared transformation; a new address, size or flags parameter cannot forget it. Bytes are
+        /// data (-Value, -Write), not numbers.
+        /// </summary>
+        [Fact]
+        public void Every_numeric_parameter_carries_the_numeric_literal_transformation()
+        {
+            string[] integral = { "System.SByte", "System.Int16", "System.UInt16", "System.Int32", "System.UInt32", "System.Int64", "System.UInt64" };
+            var checkedOnes = new List<string>();
+            foreach (var c in Module.Cmdlets)
+                foreach (var p in c.Parameters)
+                {
+                    var type = p.ElementType;
+                    bool flags = type.IsEnum && type.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "System.FlagsAttribute");
+                    if (!integral.Contains(type.FullName) && !flags) continue;
+                    checkedOnes.Add($"{c.Name} -{p.Name}");
+                    var attributes = c.Type.GetProperty(p.Name)!.GetCustomAttributesData().Select(a => a.AttributeType.Name);
+                    Assert.True(attributes.Contains("NumericLiteralTransformationAttribute"), $"{c.Name} -{p.Name} lacks the numeric literal transformation");
+                }
+            Assert.Contains("Add-Memslot -Gpa", checkedOnes);
+            Assert.Contains("New-GmemFile -Flags", checkedOnes);
         }
 
         private static Type FindOwnType(string fullName) =>
