@@ -43,8 +43,7 @@ function New-TwoFileVm {
 
 function Get-Zaps {
     param([long] $Since)
-    # The comma keeps a one-event (or empty) list an array: .Count of a lone .NET object fails under Set-StrictMode.
-    return , @(Get-GmemEvent -Backend $sim -Since $Since -Kind Invalidated | ForEach-Object { '{0}:0x{1:x}-0x{2:x}' -f $_.Slot, $_.GfnStart, $_.GfnEnd })
+    return @(Get-GmemEvent -Backend $sim -Since $Since -Kind Invalidated | ForEach-Object { '{0}:0x{1:x}-0x{2:x}' -f $_.Slot, $_.GfnStart, $_.GfnEnd })
 }
 
 # ---------------------------------------------------------------------------------------------------

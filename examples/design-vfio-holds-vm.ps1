@@ -49,8 +49,7 @@ function Close-InScenarioOrder {
 
 function Get-EventsSince {
     param([long] $Since, [string] $Kind)
-    # The comma keeps a one-event (or empty) list an array: .Count of a lone .NET object fails under Set-StrictMode.
-    return , @(Get-GmemEvent -Backend $sim -Since $Since -Kind $Kind)
+    return @(Get-GmemEvent -Backend $sim -Since $Since -Kind $Kind)
 }
 
 if ($Backend -eq 'Kvm') {

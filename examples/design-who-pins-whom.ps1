@@ -35,8 +35,7 @@ $sim = 'Simulator'
 
 function Get-EventsOfKind {
     param([string] $From, [long] $Since, [string] $Kind)
-    # The comma keeps a one-event (or empty) list an array: .Count of a lone .NET object fails under Set-StrictMode.
-    return , @(Get-GmemEvent -Backend $From -Since $Since -Kind $Kind)
+    return @(Get-GmemEvent -Backend $From -Since $Since -Kind $Kind)
 }
 
 # ---------------------------------------------------------------------------------------------------
