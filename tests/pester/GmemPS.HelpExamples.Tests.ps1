@@ -108,6 +108,7 @@ BeforeDiscovery {
     $simulatedHost = 'documents the default simulated host'
     $swProtected = 'needs private memory: the SwProtected simulator profile (this kernel has no KVM_SET_MEMORY_ATTRIBUTES on the default VM type)'
     $namesKvm = 'names -Backend Kvm itself'
+    $lockStep = 'runs the simulator and /dev/kvm in lock-step'
     $simulatorOnly = @{
         'Add-GmemMemfdSeal/1' = $design; 'Add-Memslot/4' = $design; 'Add-Memslot/5' = $design
         'Clear-GmemHostMapping/1' = $design; 'Close-GmemKvmVfioDevice/1' = $design; 'Close-GmemVfioDevice/1' = $design
@@ -127,6 +128,7 @@ BeforeDiscovery {
     }
     $kvmOnly = @{
         'Get-GmemCapability/2' = $namesKvm; 'Invoke-GmemScenario/1' = $namesKvm; 'New-GmemVm/3' = $namesKvm
+        'Compare-GmemScenario/1' = $lockStep; 'Compare-GmemScenario/2' = $lockStep
     }
 
     # Examples that fail on a known module defect: the example shows the documented behaviour and is kept. The
@@ -155,31 +157,112 @@ BeforeDiscovery {
         return ($remarks -split '(?<=\.)\s', 2)[0].Trim()
     }
 
-    $helpExamples = foreach ($command in Get-Command -Module GmemPS -CommandType Cmdlet | Sort-Object Name) {
+    $cmdletHelp = foreach ($command in Get-Command -Module GmemPS -CommandType Cmdlet | Sort-Object Name) {
+        $help = Get-Help -Name $command.Name -Full
+        $examples = if ($help.PSObject.Properties['examples'] -and $help.examples) { @($help.examples.example) } else { @() }
+        @{ Name = $command.Name; Examples = $examples; Codes = @($examples | ForEach-Object { ConvertTo-ExampleCode $_.code }) }
+    }
+
+    $helpExamples = foreach ($command in $cmdletHelp) {
         $number = 0
-        foreach ($example in @((Get-Help -Name $command.Name -Full).examples.example)) {
+        foreach ($example in $command.Examples) {
             $number++
             $key = "$($command.Name)/$number"
             $preamble = $preambles[$key]
             @{
                 Key = $key
                 Name = "$($command.Name) example ${number}: $(Get-ExampleTitle $example $number)"
-                Code = ConvertTo-ExampleCode $example.code
+                Code = $command.Codes[$number - 1]
                 Preamble = if ($preamble) { @($preamble.Code) } else { @() }
                 PreambleWhy = if ($preamble) { $preamble.Why } else { '' }
                 Pending = $pending[$key]
+                ExpectedErrorId = ''
+                ExpectedKvmErrorId = ''
                 OnlyOn = if ($simulatorOnly.ContainsKey($key)) { 'Simulator' } elseif ($kvmOnly.ContainsKey($key)) { 'Kvm' } else { '' }
                 OnlyBecause = "$($simulatorOnly[$key])$($kvmOnly[$key])"
             }
         }
     }
 
+    # about_GmemPS: a code line is indented 8 spaces; a line indented further continues it; a blank line ends a
+    # block of lines that build on each other, so each line runs after the earlier lines of its block. A comment
+    # "# FullyQualifiedErrorId: <id>" under a line says the line fails, with that error.
+    $aboutOutputSections = @{ 'VERBOSE OUTPUT' = 'shows what -Verbose prints, not code' }
+    $aboutPreambles = @{
+        'PIPELINES/3' = @{ Code = $slots; Why = 'vm0 with slots' }
+        'PIPELINES/4' = @{ Code = $privateVm; Why = 'vm0, a VM with private memory and a slot' }
+        'PIPELINES/5' = @{ Code = $file; Why = 'an open file to close' }
+        'PIPELINES/6' = @{ Code = $recorded; Why = 'a VM with events' }
+        'PIPELINES/7' = @{ Code = $slots; Why = 'a VM with slots to draw' }
+        'ERRORS/1' = @{ Code = $vm; Why = 'vm0' }
+        'ERRORS/2' = @{ Code = 'Import-Module Pester', $recorded, 'New-GmemFile -Vm vm0 -Size 2MB'; Why = 'Pester, and gmem1 of a VM whose gpa 0 is taken' }
+        'DESIGNS ARGUED ON THE MAILING LISTS/3' = @{ Code = $file; Why = 'gmem0, a file the host can map' }
+        'SCENARIOS: RECORD, REPLAY, COMPARE/1' = @{ Code = $recorded; Why = 'a session with steps to record' }
+    }
+    $aboutBackendOnly = @{
+        'DESIGNS ARGUED ON THE MAILING LISTS' = @{ On = 'Simulator'; Because = $design }
+        'PIPELINES/4' = @{ On = 'Simulator'; Because = $swProtected }
+        'SCENARIOS: RECORD, REPLAY, COMPARE/2' = @{ On = 'Kvm'; Because = $namesKvm }
+        'SCENARIOS: RECORD, REPLAY, COMPARE/3' = @{ On = 'Kvm'; Because = $lockStep }
+    }
+    $aboutPending = @{
+        'DESIGNS ARGUED ON THE MAILING LISTS/10' = $pending['Add-Memslot/5']
+    }
+
+    function Get-AboutStatement([string] $Path) {
+        $section = ''
+        $number = 0
+        $block = @()
+        $statement = $null
+        foreach ($line in Get-Content -LiteralPath $Path) {
+            if ($line -match '^[A-Z][A-Z :,-]+$') { $section = $line.Trim(); $number = 0; $block = @(); $statement = $null; continue }
+            if ($aboutOutputSections.ContainsKey($section)) { continue }
+            if ($line -match '^ {8}# FullyQualifiedErrorId: (\S+)$' -and $statement) { $statement.ExpectedErrorId = $Matches[1]; continue }
+            if ($line -match '^ {8}# on Kvm: +(\S+)$' -and $statement) { $statement.ExpectedKvmErrorId = $Matches[1]; continue }
+            if ($line -match '^ {8}\S') {
+                $number++
+                $statement = [pscustomobject]@{ Section = $section; Number = $number; Lines = @($line.Trim()); Before = $block; ExpectedErrorId = ''; ExpectedKvmErrorId = '' }
+                $statement
+                $block += $statement
+            }
+            elseif ($line -match '^ {9,}\S' -and $statement) { $statement.Lines += $line.Trim() }
+            else { $block = @(); $statement = $null }
+        }
+    }
+
+    $aboutPath = Join-Path (Split-Path -Parent (Get-Module -Name GmemPS).Path) 'en-US/about_GmemPS.help.txt'
+    $aboutStatements = @(Get-AboutStatement $aboutPath)
+    $aboutLines = foreach ($statement in $aboutStatements) {
+        $key = "$($statement.Section)/$($statement.Number)"
+        # What runs first: each earlier line of the block with what it needs, then what this line needs.
+        $preamble = foreach ($earlier in @($statement.Before) + $statement) {
+            $declared = $aboutPreambles["$($earlier.Section)/$($earlier.Number)"]
+            if ($declared) { $declared.Code }
+            if ($earlier -ne $statement) { $earlier.Lines -join [Environment]::NewLine }
+        }
+        $only = $aboutBackendOnly[$key] ?? $aboutBackendOnly[$statement.Section]
+        $code = $statement.Lines -join [Environment]::NewLine
+        @{
+            Key = "about-$($statement.Section -replace '\W+', '-')-$($statement.Number)"
+            Name = "about_GmemPS $($statement.Section) line $($statement.Number): $($statement.Lines[0])"
+            Code = $code
+            Preamble = @($preamble)
+            PreambleWhy = if ($aboutPreambles[$key]) { $aboutPreambles[$key].Why } else { 'the earlier lines of its block' }
+            Pending = $aboutPending[$key]
+            ExpectedErrorId = $statement.ExpectedErrorId
+            ExpectedKvmErrorId = if ($statement.ExpectedKvmErrorId) { $statement.ExpectedKvmErrorId } else { $statement.ExpectedErrorId }
+            OnlyOn = if ($only) { $only.On } else { '' }
+            OnlyBecause = if ($only) { $only.Because } else { '' }
+        }
+    }
+
     $exampleBackends = foreach ($case in $backendCases) {
+        $runsHere = { -not $_.OnlyOn -or $_.OnlyOn -eq $case.Backend }
         @{
             Backend = $case.Backend
             Unavailable = $case.Skip
-            Examples = @($helpExamples | Where-Object { -not $_.OnlyOn -or $_.OnlyOn -eq $case.Backend } |
-                    ForEach-Object { $_ + @{ Unavailable = $case.Skip } })
+            Examples = @($helpExamples | Where-Object $runsHere | ForEach-Object { $_ + @{ Unavailable = $case.Skip } })
+            AboutLines = @($aboutLines | Where-Object $runsHere | ForEach-Object { $_ + @{ Unavailable = $case.Skip } })
         }
     }
 }
@@ -240,6 +323,81 @@ BeforeAll {
             [GmemPS.Infrastructure.GmemSession]::Reset()
         }
     }
+
+    function Assert-HelpCodeRuns([string] $Backend, [hashtable] $Case) {
+        <# A help example or an about line runs clean, or fails with the error it documents or the known defect. #>
+        $directory = Join-Path $TestDrive ($Case.Key -replace '/', '-')
+        $errors = @(Invoke-InFreshRunspace -Backend $Backend -Preamble $Case.Preamble -Code $Case.Code -Directory $directory)
+        $shown = "`n$($errors -join "`n")`nPreamble ($($Case.PreambleWhy)):`n$($Case.Preamble -join "`n")`nCode:`n$($Case.Code)"
+        if ($Case.Pending) {
+            $errors.Count | Should -BeGreaterThan 0 -Because "it runs clean now: remove its pending entry ($($Case.Pending.Because))"
+            ($errors -join "`n") | Should -BeLike "example: $($Case.Pending.ErrorId)*" -Because "it should fail only on the known defect:$shown"
+            Set-ItResult -Skipped -Because $Case.Pending.Because
+            return
+        }
+        $expected = if ($Backend -eq 'Kvm') { $Case.ExpectedKvmErrorId } else { $Case.ExpectedErrorId }
+        if ($expected) {
+            $errors | Should -HaveCount 1 -Because "it documents exactly one error, ${expected}:$shown"
+            $errors[0] | Should -BeLike "example: ${expected}: *" -Because "it documents that error:$shown"
+            return
+        }
+        $errors | Should -BeNullOrEmpty -Because "help code must run clean:$shown"
+    }
+}
+
+Describe 'The help that ships' -Tag Help {
+    BeforeAll {
+        function Get-ParseError([string] $Code) {
+            $parseErrors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref] $null, [ref] $parseErrors)
+            return @($parseErrors | ForEach-Object { "$($_.Extent.StartLineNumber):$($_.Extent.StartColumnNumber) $($_.Message)" })
+        }
+    }
+
+    It '<Name> has an example, and the code of each parses' -ForEach $cmdletHelp {
+        $Codes | Should -Not -BeNullOrEmpty -Because "every cmdlet's help shows how it is used"
+        $number = 0
+        foreach ($code in $Codes) {
+            $number++
+            $code | Should -Not -BeNullOrEmpty -Because "example $number must have code after the PS> prompt"
+            Get-ParseError $code | Should -BeNullOrEmpty -Because "example $number must be valid PowerShell:`n$code"
+        }
+    }
+
+    It 'about_GmemPS has code lines, and each parses' -ForEach @(@{ Lines = $aboutLines }) {
+        $Lines | Should -Not -BeNullOrEmpty
+        foreach ($line in $Lines) {
+            Get-ParseError $line.Code | Should -BeNullOrEmpty -Because "$($line.Name) must be valid PowerShell"
+        }
+    }
+}
+
+Describe 'What the help says happens, on <Backend>' -ForEach $exampleBackends {
+    BeforeEach {
+        [GmemPS.Infrastructure.GmemSession]::Reset()
+    }
+
+    It 'Read-GmemMemory: a read past the end of the file is GmemArgumentOutOfRange (InvalidArgument)' -Tag $Backend -Skip:$Unavailable {
+        $file = New-GmemVm -Backend $Backend | New-GmemFile -Size 2MB -Mmap -InitShared
+        foreach ($offset in (2MB - 1), 2MB, 3MB) {
+            Read-GmemMemory -File $file -Offset $offset -Count 2 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'GmemArgumentOutOfRange,GmemPS.Commands.ReadGmemMemoryCommand'
+            "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        }
+    }
+
+    It 'Read-GmemMemory: a page not shared with the host is HostAccessNotShared (EIO, ReadError)' -Tag $Backend -Skip:$Unavailable {
+        $file = New-GmemVm -Backend $Backend | New-GmemFile -Size 2MB -Mmap
+        Read-GmemMemory -File $file -Offset 0 -Count 1 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'HostAccessNotShared,GmemPS.Commands.ReadGmemMemoryCommand'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'ReadError'
+    }
+
+    AfterAll {
+        [GmemPS.Infrastructure.GmemSession]::Reset()
+    }
 }
 
 Describe 'The help example runner' -Tag Simulator {
@@ -268,15 +426,12 @@ Describe 'The help example runner' -Tag Simulator {
 
 Describe 'Help examples on <Backend>' -ForEach $exampleBackends {
     It '<Name>' -ForEach $Examples -Tag $Backend -Skip:$Unavailable {
-        $directory = Join-Path $TestDrive ($Key -replace '/', '-')
-        $errors = @(Invoke-InFreshRunspace -Backend $Backend -Preamble $Preamble -Code $Code -Directory $directory)
-        $shown = "`n$($errors -join "`n")`nPreamble ($PreambleWhy):`n$($Preamble -join "`n")`nExample:`n$Code"
-        if ($Pending) {
-            $errors.Count | Should -BeGreaterThan 0 -Because "the example runs clean now: remove its `$pending entry ($($Pending.Because))"
-            ($errors -join "`n") | Should -BeLike "*$($Pending.ErrorId)*" -Because "it should fail only on the known defect:$shown"
-            Set-ItResult -Skipped -Because $Pending.Because
-            return
-        }
-        $errors | Should -BeNullOrEmpty -Because "a help example must run clean:$shown"
+        Assert-HelpCodeRuns -Backend $Backend -Case $_
+    }
+}
+
+Describe 'about_GmemPS code on <Backend>' -ForEach $exampleBackends {
+    It '<Name>' -ForEach $AboutLines -Tag $Backend -Skip:$Unavailable {
+        Assert-HelpCodeRuns -Backend $Backend -Case $_
     }
 }
