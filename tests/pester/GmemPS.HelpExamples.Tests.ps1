@@ -9,8 +9,9 @@
 #     fails with an error saying so instead of hanging (no example sets $ConfirmPreference for the user);
 #   - the session is reset before and after, so ids start at vm0 and gmem0, as a reader of the help expects.
 # The test fails on any error record (a non-empty error stream or an exception) of the preamble or the example.
-# Where an example needs objects made before it, $preambles declares them, with the reason; $backendOnly says
-# why an example runs on one backend; $pending lists the examples that fail on a known module defect.
+# Where an example needs objects made before it, $preambles declares them, with the reason; $onlyOn says why
+# an example runs on one backend (the test's name says it too); $pending lists what fails on a known module
+# defect, each with the error it gives until the fix is merged.
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/GmemPS')
 )
@@ -102,43 +103,83 @@ BeforeDiscovery {
         'Write-GmemMemory/2'         = @{ Code = $file; Why = 'gmem0, a file the host can map' }
     }
 
-    # Examples that run on one backend only, and why. The designs argued on the mailing lists are simulated
-    # only: the Kvm backend runs upstream Linux and refuses them (GmemDesignNotOnKvm).
+    # about_GmemPS lines are keyed "about_GmemPS/<SECTION>/<line>" (the line's number in its section).
+    $preambles += @{
+        'about_GmemPS/PIPELINES/3'                              = @{ Code = $slots; Why = 'vm0 with slots' }
+        'about_GmemPS/PIPELINES/4'                              = @{ Code = $privateVm; Why = 'vm0, a VM with private memory and a slot' }
+        'about_GmemPS/PIPELINES/5'                              = @{ Code = $file; Why = 'an open file to close' }
+        'about_GmemPS/PIPELINES/6'                              = @{ Code = $recorded; Why = 'a VM with events' }
+        'about_GmemPS/PIPELINES/7'                              = @{ Code = $slots; Why = 'a VM with slots to draw' }
+        'about_GmemPS/ERRORS/1'                                 = @{ Code = $vm; Why = 'vm0' }
+        'about_GmemPS/ERRORS/2'                                 = @{ Code = 'Import-Module Pester', $recorded, 'New-GmemFile -Vm vm0 -Size 2MB'; Why = 'Pester, and gmem1 of a VM whose gpa 0 is taken' }
+        'about_GmemPS/DESIGNS ARGUED ON THE MAILING LISTS/3'    = @{ Code = $file; Why = 'gmem0, a file the host can map' }
+        'about_GmemPS/SCENARIOS: RECORD, REPLAY, COMPARE/1'     = @{ Code = $recorded; Why = 'a session with steps to record' }
+    }
+
+    # What runs on one backend only, and why; a key without a number stands for a whole about section. The
+    # designs argued on the mailing lists are simulated only: the Kvm backend runs upstream Linux and refuses
+    # them (GmemDesignNotOnKvm).
     $design = 'a design argued on the mailing lists (GmemDesignNotOnKvm on Kvm)'
     $simulatedHost = 'documents the default simulated host'
     $swProtected = 'needs private memory: the SwProtected simulator profile (this kernel has no KVM_SET_MEMORY_ATTRIBUTES on the default VM type)'
     $namesKvm = 'names -Backend Kvm itself'
     $lockStep = 'runs the simulator and /dev/kvm in lock-step'
-    $simulatorOnly = @{
-        'Add-GmemMemfdSeal/1' = $design; 'Add-Memslot/4' = $design; 'Add-Memslot/5' = $design
-        'Clear-GmemHostMapping/1' = $design; 'Close-GmemKvmVfioDevice/1' = $design; 'Close-GmemVfioDevice/1' = $design
-        'Complete-GmemGuestFault/1' = $design; 'Convert-GmemFileRange/1' = $design; 'Convert-GmemFileRange/2' = $design
-        'Get-GmemPageState/1' = $design; 'Invoke-GmemWorkQueue/1' = $design; 'New-GmemFile/4' = $design
-        'New-GmemFile/5' = $design; 'New-GmemHostReference/1' = $design; 'New-GmemHostReference/2' = $design
-        'New-GmemKvmVfioDevice/1' = $design; 'New-GmemMemfd/1' = $design; 'New-GmemVfioDevice/1' = $design
-        'New-GmemVfioDevice/2' = $design; 'New-GmemVm/4' = $design; 'New-GmemVm/5' = $design; 'New-GmemVm/6' = $design
-        'New-GmemVm/7' = $design; 'New-GmemVm/8' = $design; 'Remove-GmemHostReference/1' = $design
-        'Set-GmemMemfdSize/1' = $design; 'Start-GmemGuestFault/1' = $design; 'Test-GmemKvmModuleUnload/1' = $design
-        'Write-GmemMemfd/1' = $design
-        'Get-GmemCapability/1' = $simulatedHost; 'Get-GmemEvent/2' = $simulatedHost
-        'Invoke-GmemScenario/2' = 'documents a replay on the simulator'
-        'Get-GmemCapability/3' = $swProtected; 'New-GmemVm/2' = $swProtected; 'Get-GmemAttribute/1' = $swProtected
-        'Get-GmemAttribute/2' = $swProtected; 'Get-Memslot/3' = $swProtected; 'Set-GmemPrivate/1' = $swProtected
-        'Set-GmemPrivate/2' = $swProtected; 'Set-GmemShared/1' = $swProtected; 'Set-GmemShared/2' = $swProtected
+    $onlyOn = @{ Simulator = @{}; Kvm = @{} }
+    foreach ($key in 'Add-GmemMemfdSeal/1', 'Add-Memslot/4', 'Add-Memslot/5', 'Clear-GmemHostMapping/1',
+        'Close-GmemKvmVfioDevice/1', 'Close-GmemVfioDevice/1', 'Complete-GmemGuestFault/1', 'Convert-GmemFileRange/1',
+        'Convert-GmemFileRange/2', 'Get-GmemPageState/1', 'Invoke-GmemWorkQueue/1', 'New-GmemFile/4', 'New-GmemFile/5',
+        'New-GmemHostReference/1', 'New-GmemHostReference/2', 'New-GmemKvmVfioDevice/1', 'New-GmemMemfd/1',
+        'New-GmemVfioDevice/1', 'New-GmemVfioDevice/2', 'New-GmemVm/4', 'New-GmemVm/5', 'New-GmemVm/6', 'New-GmemVm/7',
+        'New-GmemVm/8', 'Remove-GmemHostReference/1', 'Set-GmemMemfdSize/1', 'Start-GmemGuestFault/1',
+        'Test-GmemKvmModuleUnload/1', 'Write-GmemMemfd/1', 'about_GmemPS/DESIGNS ARGUED ON THE MAILING LISTS') {
+        $onlyOn.Simulator[$key] = $design
     }
-    $kvmOnly = @{
-        'Get-GmemCapability/2' = $namesKvm; 'Invoke-GmemScenario/1' = $namesKvm; 'New-GmemVm/3' = $namesKvm
-        'Compare-GmemScenario/1' = $lockStep; 'Compare-GmemScenario/2' = $lockStep
+    foreach ($key in 'Get-GmemCapability/3', 'New-GmemVm/2', 'Get-GmemAttribute/1', 'Get-GmemAttribute/2', 'Get-Memslot/3',
+        'Set-GmemPrivate/1', 'Set-GmemPrivate/2', 'Set-GmemShared/1', 'Set-GmemShared/2', 'about_GmemPS/PIPELINES/4') {
+        $onlyOn.Simulator[$key] = $swProtected
+    }
+    $onlyOn.Simulator['Get-GmemCapability/1'] = $simulatedHost
+    $onlyOn.Simulator['Get-GmemEvent/2'] = $simulatedHost
+    $onlyOn.Simulator['Invoke-GmemScenario/2'] = 'documents a replay on the simulator'
+    foreach ($key in 'Get-GmemCapability/2', 'Invoke-GmemScenario/1', 'New-GmemVm/3', 'about_GmemPS/SCENARIOS: RECORD, REPLAY, COMPARE/2') {
+        $onlyOn.Kvm[$key] = $namesKvm
+    }
+    foreach ($key in 'Compare-GmemScenario/1', 'Compare-GmemScenario/2', 'about_GmemPS/SCENARIOS: RECORD, REPLAY, COMPARE/3') {
+        $onlyOn.Kvm[$key] = $lockStep
     }
 
-    # Examples that fail on a known module defect: the example shows the documented behaviour and is kept. The
-    # test expects exactly that failure (skipped, with the reason) and fails once the example runs clean, so the
-    # entry is removed when the fix is merged.
+    # What fails on a known module defect: the help shows the documented behaviour and is kept. The test
+    # expects exactly that failure (skipped, with the reason) and fails once the code runs clean, so the entry
+    # is removed when the fix is merged.
     $sizeAsLength = "needs h1's binding fix: a piped file lends its Size to -Length, so the one-page default becomes the whole file from -Offset"
+    $pipedMemfd = "needs h1's binding fix: a piped memfd is offered only to -File (the File set wins over the Memfd set)"
     $pending = @{
-        'Add-Memslot/5'           = @{ ErrorId = 'InputObjectNotBound'; Because = "needs h1's binding fix: a piped memfd is offered only to -File (the File set wins over the Memfd set)" }
-        'New-GmemHostReference/1' = @{ ErrorId = 'HostReferenceNotMappable'; Because = $sizeAsLength }
-        'New-GmemHostReference/2' = @{ ErrorId = 'HostReferenceNotMappable'; Because = $sizeAsLength }
+        'Add-Memslot/5'                                      = @{ ErrorId = 'InputObjectNotBound'; Because = $pipedMemfd }
+        'New-GmemHostReference/1'                            = @{ ErrorId = 'HostReferenceNotMappable'; Because = $sizeAsLength }
+        'New-GmemHostReference/2'                            = @{ ErrorId = 'HostReferenceNotMappable'; Because = $sizeAsLength }
+        'about_GmemPS/DESIGNS ARGUED ON THE MAILING LISTS/10' = @{ ErrorId = 'InputObjectNotBound'; Because = $pipedMemfd }
+    }
+
+    function New-CodeCase {
+        # One test's data: the code, what runs before it and why, and where and how it is expected to run.
+        param([string] $Key, [string] $Name, [string] $Code, [string[]] $Before = @(), [string] $Section = '',
+            [string] $ExpectedErrorId = '', [string] $ExpectedKvmErrorId = '')
+        $preamble = $preambles[$Key]
+        $backend = foreach ($b in 'Simulator', 'Kvm') {
+            $because = $onlyOn[$b][$Key] ?? $(if ($Section) { $onlyOn[$b][$Section] })
+            if ($because) { @{ On = $b; Because = $because } }
+        }
+        @{
+            Key = $Key
+            Name = if ($backend) { "$Name [$($backend.On) only: $($backend.Because)]" } else { $Name }
+            Code = $Code
+            Preamble = @($Before) + @(if ($preamble) { $preamble.Code })
+            PreambleWhy = if ($preamble) { $preamble.Why } elseif ($Before) { 'the earlier lines of its block' } else { '' }
+            Pending = $pending[$Key]
+            ExpectedErrorId = $ExpectedErrorId
+            ExpectedKvmErrorId = if ($ExpectedKvmErrorId) { $ExpectedKvmErrorId } else { $ExpectedErrorId }
+            OnlyOn = if ($backend) { $backend.On } else { '' }
+        }
     }
 
     function ConvertTo-ExampleCode([string] $Text) {
@@ -164,50 +205,17 @@ BeforeDiscovery {
     }
 
     $helpExamples = foreach ($command in $cmdletHelp) {
-        $number = 0
-        foreach ($example in $command.Examples) {
-            $number++
-            $key = "$($command.Name)/$number"
-            $preamble = $preambles[$key]
-            @{
-                Key = $key
-                Name = "$($command.Name) example ${number}: $(Get-ExampleTitle $example $number)"
-                Code = $command.Codes[$number - 1]
-                Preamble = if ($preamble) { @($preamble.Code) } else { @() }
-                PreambleWhy = if ($preamble) { $preamble.Why } else { '' }
-                Pending = $pending[$key]
-                ExpectedErrorId = ''
-                ExpectedKvmErrorId = ''
-                OnlyOn = if ($simulatorOnly.ContainsKey($key)) { 'Simulator' } elseif ($kvmOnly.ContainsKey($key)) { 'Kvm' } else { '' }
-                OnlyBecause = "$($simulatorOnly[$key])$($kvmOnly[$key])"
-            }
+        for ($number = 1; $number -le $command.Examples.Count; $number++) {
+            $title = Get-ExampleTitle $command.Examples[$number - 1] $number
+            New-CodeCase -Key "$($command.Name)/$number" -Name "$($command.Name) example ${number}: $title" -Code $command.Codes[$number - 1]
         }
     }
 
-    # about_GmemPS: a code line is indented 8 spaces; a line indented further continues it; a blank line ends a
-    # block of lines that build on each other, so each line runs after the earlier lines of its block. A comment
-    # "# FullyQualifiedErrorId: <id>" under a line says the line fails, with that error.
-    $aboutOutputSections = @{ 'VERBOSE OUTPUT' = 'shows what -Verbose prints, not code' }
-    $aboutPreambles = @{
-        'PIPELINES/3' = @{ Code = $slots; Why = 'vm0 with slots' }
-        'PIPELINES/4' = @{ Code = $privateVm; Why = 'vm0, a VM with private memory and a slot' }
-        'PIPELINES/5' = @{ Code = $file; Why = 'an open file to close' }
-        'PIPELINES/6' = @{ Code = $recorded; Why = 'a VM with events' }
-        'PIPELINES/7' = @{ Code = $slots; Why = 'a VM with slots to draw' }
-        'ERRORS/1' = @{ Code = $vm; Why = 'vm0' }
-        'ERRORS/2' = @{ Code = 'Import-Module Pester', $recorded, 'New-GmemFile -Vm vm0 -Size 2MB'; Why = 'Pester, and gmem1 of a VM whose gpa 0 is taken' }
-        'DESIGNS ARGUED ON THE MAILING LISTS/3' = @{ Code = $file; Why = 'gmem0, a file the host can map' }
-        'SCENARIOS: RECORD, REPLAY, COMPARE/1' = @{ Code = $recorded; Why = 'a session with steps to record' }
-    }
-    $aboutBackendOnly = @{
-        'DESIGNS ARGUED ON THE MAILING LISTS' = @{ On = 'Simulator'; Because = $design }
-        'PIPELINES/4' = @{ On = 'Simulator'; Because = $swProtected }
-        'SCENARIOS: RECORD, REPLAY, COMPARE/2' = @{ On = 'Kvm'; Because = $namesKvm }
-        'SCENARIOS: RECORD, REPLAY, COMPARE/3' = @{ On = 'Kvm'; Because = $lockStep }
-    }
-    $aboutPending = @{
-        'DESIGNS ARGUED ON THE MAILING LISTS/10' = $pending['Add-Memslot/5']
-    }
+    # about_GmemPS: a code line is indented 8 spaces and a line indented further continues it. A blank line ends
+    # a block of lines that build on each other, so each line runs after the earlier lines of its block. The
+    # comment "# FullyQualifiedErrorId: <id>" under a line says the line fails with that error ("# on Kvm:
+    # <id>" when the Kvm backend's id differs). The 8-space lines of some sections are output, not code.
+    $aboutOutputSections = @('VERBOSE OUTPUT')
 
     function Get-AboutStatement([string] $Path) {
         $section = ''
@@ -216,7 +224,7 @@ BeforeDiscovery {
         $statement = $null
         foreach ($line in Get-Content -LiteralPath $Path) {
             if ($line -match '^[A-Z][A-Z :,-]+$') { $section = $line.Trim(); $number = 0; $block = @(); $statement = $null; continue }
-            if ($aboutOutputSections.ContainsKey($section)) { continue }
+            if ($section -in $aboutOutputSections) { continue }
             if ($line -match '^ {8}# FullyQualifiedErrorId: (\S+)$' -and $statement) { $statement.ExpectedErrorId = $Matches[1]; continue }
             if ($line -match '^ {8}# on Kvm: +(\S+)$' -and $statement) { $statement.ExpectedKvmErrorId = $Matches[1]; continue }
             if ($line -match '^ {8}\S') {
@@ -231,29 +239,18 @@ BeforeDiscovery {
     }
 
     $aboutPath = Join-Path (Split-Path -Parent (Get-Module -Name GmemPS).Path) 'en-US/about_GmemPS.help.txt'
-    $aboutStatements = @(Get-AboutStatement $aboutPath)
-    $aboutLines = foreach ($statement in $aboutStatements) {
-        $key = "$($statement.Section)/$($statement.Number)"
-        # What runs first: each earlier line of the block with what it needs, then what this line needs.
-        $preamble = foreach ($earlier in @($statement.Before) + $statement) {
-            $declared = $aboutPreambles["$($earlier.Section)/$($earlier.Number)"]
+    $aboutLines = foreach ($statement in Get-AboutStatement $aboutPath) {
+        $section = "about_GmemPS/$($statement.Section)"
+        # Each earlier line of the block runs first, with what it needs.
+        $before = foreach ($earlier in $statement.Before) {
+            $declared = $preambles["$section/$($earlier.Number)"]
             if ($declared) { $declared.Code }
-            if ($earlier -ne $statement) { $earlier.Lines -join [Environment]::NewLine }
+            $earlier.Lines -join [Environment]::NewLine
         }
-        $only = $aboutBackendOnly[$key] ?? $aboutBackendOnly[$statement.Section]
-        $code = $statement.Lines -join [Environment]::NewLine
-        @{
-            Key = "about-$($statement.Section -replace '\W+', '-')-$($statement.Number)"
-            Name = "about_GmemPS $($statement.Section) line $($statement.Number): $($statement.Lines[0])"
-            Code = $code
-            Preamble = @($preamble)
-            PreambleWhy = if ($aboutPreambles[$key]) { $aboutPreambles[$key].Why } else { 'the earlier lines of its block' }
-            Pending = $aboutPending[$key]
-            ExpectedErrorId = $statement.ExpectedErrorId
-            ExpectedKvmErrorId = if ($statement.ExpectedKvmErrorId) { $statement.ExpectedKvmErrorId } else { $statement.ExpectedErrorId }
-            OnlyOn = if ($only) { $only.On } else { '' }
-            OnlyBecause = if ($only) { $only.Because } else { '' }
-        }
+        New-CodeCase -Key "$section/$($statement.Number)" -Section $section -Before $before `
+            -Name "about_GmemPS $($statement.Section) line $($statement.Number): $($statement.Lines[0])" `
+            -Code ($statement.Lines -join [Environment]::NewLine) `
+            -ExpectedErrorId $statement.ExpectedErrorId -ExpectedKvmErrorId $statement.ExpectedKvmErrorId
     }
 
     $exampleBackends = foreach ($case in $backendCases) {
@@ -326,7 +323,7 @@ BeforeAll {
 
     function Assert-HelpCodeRuns([string] $Backend, [hashtable] $Case) {
         <# A help example or an about line runs clean, or fails with the error it documents or the known defect. #>
-        $directory = Join-Path $TestDrive ($Case.Key -replace '/', '-')
+        $directory = Join-Path $TestDrive ($Case.Key -replace '\W+', '-')
         $errors = @(Invoke-InFreshRunspace -Backend $Backend -Preamble $Case.Preamble -Code $Case.Code -Directory $directory)
         $shown = "`n$($errors -join "`n")`nPreamble ($($Case.PreambleWhy)):`n$($Case.Preamble -join "`n")`nCode:`n$($Case.Code)"
         if ($Case.Pending) {
