@@ -20,7 +20,8 @@ BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'GmemPS.BackendCases.ps1')
     Import-Module -Name $ModulePath -ErrorAction Stop
 
-    # What examples assume exists before them, named by what they leave. Later ones build on earlier ones.
+    # What examples assume exists before them, named by what they leave (most examples make their own objects in
+    # their first lines; these show what a session of vm0, gmem0 ... can do, or go on from an earlier example).
     $vm = 'New-GmemVm'
     $file = 'New-GmemVm | New-GmemFile -Size 4MB -Mmap -InitShared'
     $slots = $file, 'Add-Memslot -File gmem0 -Gpa 0 -Size 2MB', 'Add-Memslot -File gmem0 -Gpa 4GB -Offset 2MB -Size 2MB -Slot 1'
@@ -32,6 +33,7 @@ BeforeDiscovery {
     # -Memfd by name: piping the memfd is Add-Memslot example 5, pending below.
     $sealedBound = $sealedVm + 'Add-Memslot -Memfd $memfd -IntoVm $vm -Gpa 0'
     $conversionFile = '$file = New-GmemVm -ConversionModel GmemAttributes2 | New-GmemFile -Size 2MB -Mmap -InitShared'
+    $folioFile = '$file = New-GmemVm -ConversionModel FolioCallback | New-GmemFile -Size 2MB -Mmap -InitShared'
     $vfioVm = '$vm = New-GmemVm -VfioRefPolicy DriverTakes -KvmVfioCleanup Destroy'
     $kvmVfio = $vfioVm, '$kv = $vm | New-GmemKvmVfioDevice'
     $vfioDevice = $kvmVfio + '$dev = $kv | New-GmemVfioDevice'
@@ -42,8 +44,6 @@ BeforeDiscovery {
         'Add-Memslot/3'              = @{ Code = $vm; Why = 'vm0' }
         'Add-Memslot/4'              = @{ Code = '$vm0 = New-GmemVm -PinModel SlotPinsFile', '$vm0 | New-GmemFile -Size 2MB', '$vm0 | New-GmemVm'; Why = 'vm0 with gmem0 and vm1, both SlotPinsFile, as the remarks describe' }
         'Add-Memslot/5'              = @{ Code = $sealedVm; Why = '$vm (New-GmemVm example 7) and $memfd, sealed (Add-GmemMemfdSeal example 1)' }
-        'Add-GmemMemfdSeal/1'        = @{ Code = $memfd; Why = '$memfd (New-GmemMemfd example 1)' }
-        'Clear-GmemHostMapping/1'    = @{ Code = $conversionFile; Why = '$file, of a VM that converts in place' }
         'Close-GmemFile/1'           = @{ Code = $file; Why = 'an open file to close' }
         'Close-GmemFile/2'           = @{ Code = $file; Why = 'gmem0' }
         'Close-GmemKvmVfioDevice/1'  = @{ Code = $kvmVfio; Why = '$kv (New-GmemKvmVfioDevice example 1)' }
@@ -51,8 +51,7 @@ BeforeDiscovery {
         'Compare-GmemScenario/1'     = @{ Code = $bindJson; Why = './bind.json (Export-GmemScenario example 1)' }
         'Compare-GmemScenario/2'     = @{ Code = $bindJson; Why = './bind.json (Export-GmemScenario example 1)' }
         'Complete-GmemGuestFault/1'  = @{ Code = $sealedBound + '$fault = $vm | Start-GmemGuestFault -Gpa 0x5000'; Why = '$fault, a started fault (Start-GmemGuestFault example 1)' }
-        'Convert-GmemFileRange/1'    = @{ Code = $conversionFile; Why = '$file, of a VM that converts in place' }
-        'Convert-GmemFileRange/2'    = @{ Code = $conversionFile, '$file | Convert-GmemFileRange -Offset 0x3000 -Length 4KB -To Private'; Why = '$file with a private page (Convert-GmemFileRange example 1)' }
+        'Convert-GmemFileRange/2'    = @{ Code = $conversionFile, '$file | Convert-GmemFileRange -Offset 0x3000 -Length 4KB -To Private'; Why = '$file with a private page, as Convert-GmemFileRange example 1 leaves it' }
         'Export-GmemMap/1'           = @{ Code = $slots; Why = 'a VM with slots to draw' }
         'Export-GmemMap/2'           = @{ Code = $vm; Why = 'vm0' }
         'Export-GmemScenario/2'      = @{ Code = $recorded; Why = 'the session of Export-GmemScenario example 1' }
@@ -63,7 +62,6 @@ BeforeDiscovery {
         'Get-GmemFile/1'             = @{ Code = $file; Why = 'an open file' }
         'Get-GmemFile/2'             = @{ Code = $file; Why = 'vm0 with a file' }
         'Get-GmemFile/3'             = @{ Code = $file; Why = 'an open file to close' }
-        'Get-GmemPageState/1'        = @{ Code = 'New-GmemVm -ConversionModel GmemAttributes2 | New-GmemFile -Size 2MB -Mmap'; Why = 'gmem0, of a VM that converts in place' }
         'Get-GmemVm/1'               = @{ Code = $vm; Why = 'an open VM' }
         'Get-GmemVm/2'               = @{ Code = $slots; Why = 'vm0 with slots' }
         'Get-GmemVm/3'               = @{ Code = $slots; Why = 'a VM with slots to draw' }
@@ -78,13 +76,11 @@ BeforeDiscovery {
         'New-GmemFile/2'             = @{ Code = $vm; Why = 'vm0' }
         'New-GmemFile/3'             = @{ Code = $vm; Why = 'vm0' }
         'New-GmemFile/5'             = @{ Code = $file; Why = 'gmem0, a file the host can map' }
-        'New-GmemHostReference/1'    = @{ Code = $conversionFile; Why = '$file, of a VM that converts in place' }
-        'New-GmemHostReference/2'    = @{ Code = $conversionFile; Why = '$file, of a VM that converts in place' }
-        'New-GmemKvmVfioDevice/1'    = @{ Code = $vfioVm; Why = '$vm (New-GmemVm example 8)' }
+        'New-GmemHostReference/2'    = @{ Code = $conversionFile; Why = '$file (New-GmemHostReference example 1)' }
         'New-GmemVfioDevice/1'       = @{ Code = $kvmVfio; Why = '$kv (New-GmemKvmVfioDevice example 1)' }
         'New-GmemVfioDevice/2'       = @{ Code = $vfioDevice; Why = '$dev (New-GmemVfioDevice example 1)' }
         'Read-GmemMemory/2'          = @{ Code = $file; Why = 'gmem0, a file the host can map' }
-        'Remove-GmemHostReference/1' = @{ Code = $conversionFile, '$pin = $file | New-GmemHostReference -Offset 0x4000 -Length 4KB'; Why = '$pin (New-GmemHostReference example 1, with -Length until that is fixed: see $pending)' }
+        'Remove-GmemHostReference/1' = @{ Code = $folioFile, '$pin = $file | New-GmemHostReference -Offset 0x4000 -Length 4KB'; Why = '$pin (New-GmemHostReference example 1, with -Length until that is fixed: see $pending)' }
         'Remove-GmemRange/2'         = @{ Code = $slots; Why = 'vm0 with slot 0' }
         'Remove-GmemVm/1'            = @{ Code = $vm; Why = 'vm0' }
         'Remove-GmemVm/2'            = @{ Code = $vm, $vm; Why = 'vm0 and vm1' }
@@ -98,7 +94,6 @@ BeforeDiscovery {
         'Show-GmemMap/1'             = @{ Code = $slots; Why = 'a VM with slots to draw' }
         'Show-GmemMap/2'             = @{ Code = $slots; Why = 'vm0 with slots' }
         'Start-GmemGuestFault/1'     = @{ Code = $sealedBound; Why = '$vm and its $memfd bound at gpa 0 (Add-Memslot example 5)' }
-        'Write-GmemMemfd/1'          = @{ Code = $memfd; Why = '$memfd (New-GmemMemfd example 1)' }
         'Write-GmemMemory/1'         = @{ Code = $file; Why = 'gmem0, a file the host can map' }
         'Write-GmemMemory/2'         = @{ Code = $file; Why = 'gmem0, a file the host can map' }
     }
