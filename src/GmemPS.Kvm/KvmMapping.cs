@@ -82,8 +82,7 @@ namespace GmemPS.Kvm
         /// <summary>Out-of-range offsets are a caller's mistake, not a kernel rule: they never reach the kernel.</summary>
         private void CheckRange(long offset, int count)
         {
-            if (offset < 0 || offset > Length) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset must lie within the mapping's {Length} bytes");
-            if (count < 0 || count > Length - offset) throw new ArgumentOutOfRangeException(nameof(count), count, $"offset + count must lie within the mapping's {Length} bytes");
+            HostAccessBounds.Check(offset, count, Length);
             ThrowIfUnmapped("access");
         }
 

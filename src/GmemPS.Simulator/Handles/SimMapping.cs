@@ -39,8 +39,7 @@ namespace GmemPS.Simulator.Handles
 
         private void CheckRange(long offset, int count)
         {
-            if (offset < 0 || count < 0 || offset + count > state.Length)
-                throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, {offset + count}) is outside the {state.Length}-byte mapping.");
+            HostAccessBounds.Check(offset, count, state.Length);
         }
 
         public void Unmap()
