@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Management.Automation;
 using GmemPS.Lab;
 
@@ -10,25 +9,59 @@ namespace GmemPS.Infrastructure
     /// Lets a LabVm / LabFile / LabMemslot parameter take an id string ("vm0", "gmem0", "vm0/slot3"), alone or
     /// in an array, resolved in the session. Objects pass through untouched, so pipeline binding by value and
     /// by property name work as usual. An unknown id fails binding with the lab's message.
+    /// An object of another session (live from a thread job, or deserialized from a job, remoting or
+    /// Import-Clixml) is refused (GmemForeignObject) rather than taken for this session's object of the same
+    /// id; a deserialized object of this session is this session's object of its id.
     /// </summary>
     public abstract class LabObjectTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
-            object? data = Unwrap(inputData);
-            if (data is string id) return Resolve(id);
-            if (data is IList list)
+            if (Unwrap(inputData) is IList list)
             {
-                bool anyId = false;
-                foreach (object? item in list)
-                    if (Unwrap(item) is string) anyId = true;
-                if (!anyId) return inputData;
-                var resolved = new List<object?>(list.Count);
-                foreach (object? item in list)
-                    resolved.Add(Unwrap(item) is string s ? Resolve(s) : item);
-                return resolved.ToArray();
+                var resolved = new object?[list.Count];
+                bool changed = false;
+                for (int i = 0; i < list.Count; i++)
+                {
+                    resolved[i] = Bind(list[i]);
+                    changed |= !ReferenceEquals(resolved[i], list[i]);
+                }
+                return changed ? resolved : inputData;
             }
-            return inputData;
+            return Bind(inputData);
+        }
+
+        /// <summary>The parameter's own type (LabVm, LabFile, LabMemslot): only such objects are checked here,
+        /// so an object of another type still reaches binding by property name.</summary>
+        protected abstract Type Target { get; }
+
+        private object? Bind(object? item)
+        {
+            object? data = Unwrap(item);
+            if (data is string id) return Resolve(id);
+            if (data is LabObject live && Target.IsInstanceOfType(live))
+            {
+                GmemLab lab = GmemSession.Current;
+                if (live.SessionId != lab.SessionId) throw Refused(lab.ForeignObject(live.Id, live.SessionId, live));
+                return item;
+            }
+            if (item is PSObject pso && pso.TypeNames.Contains("Deserialized." + Target.FullName)) return Rehydrate(pso);
+            return item;
+        }
+
+        /// <summary>A deserialized object names its session and id: this session's object of that id, or a refusal.</summary>
+        private object Rehydrate(PSObject deserialized)
+        {
+            GmemLab lab = GmemSession.Current;
+            string? id = deserialized.Properties["Id"]?.Value?.ToString();
+            object? session = deserialized.Properties["SessionId"]?.Value;
+            bool ours = session != null && Guid.TryParse(session.ToString(), out Guid sessionId) && sessionId == lab.SessionId;
+            if (id == null || !ours)
+            {
+                Guid.TryParse(session?.ToString(), out Guid other);
+                throw Refused(lab.ForeignObject(id ?? deserialized.ToString(), other, deserialized));
+            }
+            return Resolve(id);
         }
 
         private object Resolve(string id)
@@ -39,9 +72,11 @@ namespace GmemPS.Infrastructure
             }
             catch (GmemLabException e)
             {
-                throw new ArgumentTransformationMetadataException(e.Message, e);
+                throw Refused(e);
             }
         }
+
+        private static ArgumentTransformationMetadataException Refused(GmemLabException e) => new ArgumentTransformationMetadataException(e.Message, e);
 
         protected abstract object Find(GmemLab lab, string id);
 
@@ -52,6 +87,8 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabVmTransformationAttribute : LabObjectTransformationAttribute
     {
+        protected override Type Target => typeof(LabVm);
+
         protected override object Find(GmemLab lab, string id) => lab.FindVm(id);
     }
 
@@ -59,6 +96,8 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabFileTransformationAttribute : LabObjectTransformationAttribute
     {
+        protected override Type Target => typeof(LabFile);
+
         protected override object Find(GmemLab lab, string id) => lab.FindFile(id);
     }
 
@@ -66,6 +105,8 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabMemslotTransformationAttribute : LabObjectTransformationAttribute
     {
+        protected override Type Target => typeof(LabMemslot);
+
         protected override object Find(GmemLab lab, string id) => lab.FindMemslot(id);
     }
 }
