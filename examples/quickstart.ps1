@@ -8,6 +8,10 @@
     asserts the same claims. Change one, change the other.
 .EXAMPLE
     pwsh -NoProfile -File examples/quickstart.ps1
+.EXAMPLE
+    Start-Job -FilePath examples/quickstart.ps1 -ArgumentList Kvm | Receive-Job -Wait
+    In a job (started from the repository root or from examples/) the script finds ExampleSupport.ps1 from the
+    working directory; the job has a session of its own.
 #>
 [CmdletBinding()]
 param(

@@ -216,6 +216,16 @@ foreach ($case in $backendCases) {
                 foreach ($text in $texts) { $text | Should -Match '(\d+) of \1 claims hold' -Because $text }
             }
 
+            It 'ForEach-Object -Parallel reuses a runspace, and its session, across iterations unless -UseNewRunspace' {
+                $vms = @(1..3 | ForEach-Object -ThrottleLimit 1 -Parallel {
+                    Import-Module -Name $using:ModuleFolder -ErrorAction Stop
+                    New-GmemVm -Backend $using:Backend
+                })
+                @($vms.SessionId | Sort-Object -Unique) | Should -HaveCount 1
+                $vms.Id | Should -Be @('vm0', 'vm1', 'vm2')
+                Wait-SessionEnd $vms[0]
+            }
+
             It 'a thread job''s session is disposed when its runspace closes: its descriptors and mappings are gone' {
                 $before = Get-KvmResourceCount
                 $vm = Start-ThreadJob -ScriptBlock {
@@ -330,6 +340,21 @@ foreach ($case in $backendCases) {
                 $null = $job | Wait-Job
                 # What the script printed (Write-Host) and any error, read from the job rather than received.
                 $text = ($job.ChildJobs[0].Information.MessageData + $job.ChildJobs[0].Error) | Out-String
+                "$($job.State)" | Should -Be 'Completed' -Because $text
+                $text | Should -Match '(\d+) of \1 claims hold'
+                $job | Remove-Job
+            }
+        }
+
+        Context 'examples started as thread jobs' {
+            It 'Start-ThreadJob -FilePath examples/quickstart.ps1 runs and holds every claim' {
+                Push-Location -LiteralPath $RepositoryRoot
+                try {
+                    $job = Start-ThreadJob -FilePath examples/quickstart.ps1 -ArgumentList $Backend
+                }
+                finally { Pop-Location }
+                $null = $job | Wait-Job
+                $text = ($job.Information.MessageData + $job.Error) | Out-String
                 "$($job.State)" | Should -Be 'Completed' -Because $text
                 $text | Should -Match '(\d+) of \1 claims hold'
                 $job | Remove-Job
