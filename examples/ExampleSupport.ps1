@@ -2,9 +2,11 @@
 # kernel's errno in an error record, and records the claims a script prints so it can check them at the end.
 
 function Import-GmemPSForExample {
-    # A module that is already loaded (a DLL cannot be unloaded) is used as it is.
+    # A module that is already loaded (a DLL cannot be unloaded) is used as it is; else this checkout's build,
+    # else GmemPS by name (installed, or on PSModulePath).
     if (-not (Get-Module -Name GmemPS)) {
-        Import-Module -Name (Join-Path $PSScriptRoot '../out/GmemPS') -ErrorAction Stop
+        $built = Join-Path $PSScriptRoot '../out/GmemPS'
+        Import-Module -Name ((Test-Path (Join-Path $built 'GmemPS.psd1')) ? $built : 'GmemPS') -ErrorAction Stop
     }
 }
 

@@ -21,7 +21,8 @@ param(
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
-. (Join-Path $PSScriptRoot 'ExampleSupport.ps1')
+# In a job (Start-Job -FilePath) $PSScriptRoot is empty: the support file is then found from the working directory.
+. (Join-Path ($PSScriptRoot ? $PSScriptRoot : ((Test-Path ./ExampleSupport.ps1) ? $PWD : "$PWD/examples")) 'ExampleSupport.ps1')
 Import-GmemPSForExample
 
 Write-Step "A VM and one 4 MiB MMAP|INIT_SHARED guest_memfd (backend $Backend)"

@@ -8,6 +8,10 @@
     asserts the same claims. Change one, change the other.
 .EXAMPLE
     pwsh -NoProfile -File examples/quickstart.ps1
+.EXAMPLE
+    Start-Job -FilePath examples/quickstart.ps1 -ArgumentList Kvm | Receive-Job -Wait
+    In a job (started from the repository root or from examples/) the script finds ExampleSupport.ps1 from the
+    working directory; the job has a session of its own.
 #>
 [CmdletBinding()]
 param(
@@ -16,7 +20,8 @@ param(
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
-. (Join-Path $PSScriptRoot 'ExampleSupport.ps1')
+# In a job (Start-Job -FilePath) $PSScriptRoot is empty: the support file is then found from the working directory.
+. (Join-Path ($PSScriptRoot ? $PSScriptRoot : ((Test-Path ./ExampleSupport.ps1) ? $PWD : "$PWD/examples")) 'ExampleSupport.ps1')
 Import-GmemPSForExample
 
 # The real kernel does not report zaps or page frees; the Kvm backend logs only what it asked for.

@@ -58,13 +58,15 @@ foreach ($case in $backendCases) {
                 $vm = New-GmemVm -Backend $Backend
                 $out = $vm | Remove-GmemVm -Confirm:$false
                 $out | Should -BeNullOrEmpty
-                "$((Get-GmemVm vm0).State)" | Should -Be 'Closed'
+                "$((Get-GmemVm vm0).State)" | Should -Be 'Destroyed' -Because 'no guest_memfd keeps it alive'
             }
 
-            It 'Remove-GmemVm -PassThru outputs the closed VM' {
-                $out = New-GmemVm -Backend $Backend | Remove-GmemVm -Confirm:$false -PassThru
+            It 'Remove-GmemVm -PassThru outputs the closed VM: KeptAlive while a file of it is open' {
+                $vm = New-GmemVm -Backend $Backend
+                $null = $vm | New-GmemFile -Size 4KB
+                $out = $vm | Remove-GmemVm -Confirm:$false -PassThru
                 $out.Id | Should -Be 'vm0'
-                "$($out.State)" | Should -Be 'Closed'
+                "$($out.State)" | Should -Be 'KeptAlive'
             }
 
             It 'Remove-GmemVm -WhatIf changes nothing' {

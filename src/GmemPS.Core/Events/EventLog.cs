@@ -4,8 +4,16 @@ using System.Threading;
 
 namespace GmemPS.Events
 {
+    /// <summary>Sequence numbers shared by the logs of one session, so its events of every backend are one order.</summary>
+    public sealed class EventSequence
+    {
+        private long last;
+
+        internal long Next() => Interlocked.Increment(ref last);
+    }
+
     /// <summary>
-    /// The events a backend saw, numbered from 1. A bounded ring: a million events keep only the newest
+    /// The events a backend saw, numbered from 1 (or from a session's shared <see cref="EventSequence"/>). A bounded ring: a million events keep only the newest
     /// <see cref="Capacity"/>, while the per-kind counts cover everything ever appended. Its memory is the
     /// ring plus one counter per kind, however many events come.
     /// </summary>
@@ -26,6 +34,7 @@ namespace GmemPS.Events
         private Counter? lastCounter;
         private Counter? previousCounter;
         private long appended;
+        private EventSequence? sequence;
 
         public EventLog(int capacity = DefaultCapacity)
         {
@@ -34,7 +43,18 @@ namespace GmemPS.Events
 
         public int Capacity => ring.Length;
 
-        /// <summary>Events ever appended; the newest has this sequence number.</summary>
+        /// <summary>
+        /// From now on, number events from <paramref name="shared"/> (a lab gives every host it opens the same
+        /// one). Numbers stay increasing in this log, so <see cref="Since"/> keeps working.
+        /// </summary>
+        public void NumberFrom(EventSequence shared)
+        {
+            Enter();
+            try { sequence = shared; }
+            finally { Exit(); }
+        }
+
+        /// <summary>Events ever appended; without a shared sequence the newest has this sequence number.</summary>
         public long TotalAppended
         {
             get
@@ -50,8 +70,9 @@ namespace GmemPS.Events
             Enter();
             try
             {
-                e.Sequence = ++appended;
-                ring[(int)((e.Sequence - 1) % ring.Length)] = e;
+                e.Sequence = sequence?.Next() ?? appended + 1;
+                ring[(int)(appended % ring.Length)] = e;
+                appended++;
                 var type = e.GetType();
                 var counter = lastCounter;
                 if (counter == null || !ReferenceEquals(counter.Type, type))
@@ -73,9 +94,9 @@ namespace GmemPS.Events
             Enter();
             try
             {
-                long first = System.Math.Max(afterSequence + 1, appended - ring.Length + 1);
-                var result = new List<GmemEvent>((int)System.Math.Max(0, appended - first + 1));
-                for (long seq = first; seq <= appended; seq++) result.Add(ring[(int)((seq - 1) % ring.Length)]!);
+                long first = FirstAfter(afterSequence);
+                var result = new List<GmemEvent>((int)System.Math.Max(0, appended - first));
+                for (long n = first; n < appended; n++) result.Add(At(n));
                 return result;
             }
             finally { Exit(); }
@@ -99,6 +120,21 @@ namespace GmemPS.Events
                 finally { Exit(); }
             }
         }
+
+        /// <summary>The append index (0-based, among those retained) of the first event numbered above <paramref name="afterSequence"/>.</summary>
+        private long FirstAfter(long afterSequence)
+        {
+            long low = System.Math.Max(0, appended - ring.Length), high = appended;
+            while (low < high)
+            {
+                long mid = low + (high - low) / 2;
+                if (At(mid).Sequence <= afterSequence) low = mid + 1;
+                else high = mid;
+            }
+            return low;
+        }
+
+        private GmemEvent At(long index) => ring[(int)(index % ring.Length)]!;
 
         private void Enter()
         {

@@ -1,4 +1,5 @@
 using GmemPS.Kernel;
+using GmemPS.Lab;
 
 namespace GmemPS.Events
 {
@@ -20,6 +21,15 @@ namespace GmemPS.Events
     {
         public long Sequence { get; internal set; }
         public string Kind => GetType().Name;
+        /// <summary>The backend whose log holds the event (set by the session that owns the host).</summary>
+        public BackendKind? Backend { get; internal set; }
+        /// <summary>The session's name for the VM the event is about (vm0), where it is about one of them;
+        /// the kernel's own number stays in VmId.</summary>
+        public string? SessionVm { get; internal set; }
+        /// <summary>The session's name for the guest_memfd the event is about (gmem0); the kernel's is Inode.</summary>
+        public string? SessionFile { get; internal set; }
+        /// <summary>The session's name for the memslot the event is about (vm0/slot2).</summary>
+        public string? SessionSlot { get; internal set; }
         /// <summary>One line a user reads in Get-GmemEvent: what happened and which kernel rule made it so.</summary>
         public abstract string Describe();
         public sealed override string ToString() => $"#{Sequence} {Kind}: {Describe()}";

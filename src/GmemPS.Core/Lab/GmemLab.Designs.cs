@@ -34,6 +34,7 @@ namespace GmemPS.Lab
                 IGuestMemfd handle = DesignHost(backend, profile, designs).CreateGuestMemfd(new CreateGuestMemfdRequest(size, flags), designs);
                 var file = new LabFile(this, $"gmem{files.Count}", null, backend, profile, handle);
                 files.Add(file);
+                LearnKernelNumber(file);
                 return file;
             }, f => f.Id);
 
@@ -46,6 +47,7 @@ namespace GmemPS.Lab
                 IGuestMemfd handle = DesignVm(vm).LinkGuestMemfd(source.Handle);
                 var file = new LabFile(this, $"gmem{files.Count}", vm, handle);
                 files.Add(file);
+                LearnKernelNumber(file);
                 return file;
             }, f => f.Id);
     }

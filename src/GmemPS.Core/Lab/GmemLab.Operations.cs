@@ -19,6 +19,7 @@ namespace GmemPS.Lab
                     : DesignHost(backend, profile, designs).CreateVm(type, designs);
                 var vm = new LabVm(this, $"vm{vms.Count}", backend, profile, handle, designs);
                 vms.Add(vm);
+                LearnKernelNumber(vm);
                 return vm;
             }, vm => vm.Id);
 
@@ -29,6 +30,7 @@ namespace GmemPS.Lab
                 IGuestMemfd handle = vm.Handle.CreateGuestMemfd(new CreateGuestMemfdRequest(size, flags, reserved0));
                 var file = new LabFile(this, $"gmem{files.Count}", vm, handle);
                 files.Add(file);
+                LearnKernelNumber(file);
                 return file;
             }, f => f.Id);
 
@@ -190,6 +192,7 @@ namespace GmemPS.Lab
                 Own(mapping);
                 mapping.Handle.Unmap();
                 mapping.State = LabObjectState.Closed;
+                SettleLifetime(mapping.FileObject?.VmObject);
                 return true;
             }, _ => null);
 
@@ -219,6 +222,7 @@ namespace GmemPS.Lab
                     file.HostView.Handle.Unmap();
                     file.HostView.State = LabObjectState.Closed;
                 }
+                SettleLifetime(file.VmObject);
                 return true;
             }, _ => null);
 
@@ -227,7 +231,8 @@ namespace GmemPS.Lab
             {
                 Own(vm);
                 vm.Handle.Close();
-                vm.State = LabObjectState.Closed;
+                vm.State = LabObjectState.KeptAlive;
+                SettleLifetime(vm);
                 return true;
             }, _ => null);
 
@@ -285,6 +290,7 @@ namespace GmemPS.Lab
                 }
                 finally
                 {
+                    NameNewEvents();
                     Notify(step);
                 }
             }

@@ -18,14 +18,15 @@ namespace GmemPS.Lab
         public IReadOnlyList<GmemLabException> Missing { get; }
     }
 
-    // The Get- cmdlets' lookups. The PowerShell convention: no filter lists what is open; a wildcard lists
-    // the open objects it matches (none is not an error); an exact id names one object whatever its state,
+    // The Get- cmdlets' lookups. The PowerShell convention: no filter lists what is open (a VM also while its
+    // files keep it alive); a wildcard lists the open objects it matches (none is not an error); an exact id names one object whatever its state,
     // and an unknown exact id is a refusal (GmemObjectNotFound).
     public sealed partial class GmemLab
     {
-        public LabSelection<LabVm> SelectVms(IEnumerable<string>? ids)
+        /// <param name="backend">When given, only the VMs of that backend.</param>
+        public LabSelection<LabVm> SelectVms(IEnumerable<string>? ids, BackendKind? backend = null)
         {
-            lock (gate) return Select(vms, ids, "VM", _ => true);
+            lock (gate) return Select(vms, ids, backend == null ? "VM" : $"{backend} VM", vm => backend == null || vm.Backend == backend);
         }
 
         /// <param name="vm">When given, only that VM's files.</param>
@@ -75,14 +76,14 @@ namespace GmemPS.Lab
             var missing = new List<GmemLabException>();
             if (ids == null)
             {
-                found.AddRange(all.Where(o => o.State == LabObjectState.Open && scope(o)));
+                found.AddRange(all.Where(o => o.Listed && scope(o)));
                 return new LabSelection<T>(Ordered(found), missing);
             }
             foreach (string id in ids)
             {
                 if (IdPattern.HasWildcards(id))
                 {
-                    found.AddRange(Ordered(all.Where(o => o.State == LabObjectState.Open && scope(o) && IdPattern.IsMatch(id, o.Id))));
+                    found.AddRange(Ordered(all.Where(o => o.Listed && scope(o) && IdPattern.IsMatch(id, o.Id))));
                     continue;
                 }
                 T? match = all.FirstOrDefault(o => scope(o) && string.Equals(o.Id, id, StringComparison.OrdinalIgnoreCase));

@@ -30,6 +30,10 @@ namespace GmemPS.Lab
             this.factory = factory;
         }
 
+        /// <summary>Names this session: objects carry it, so one of another session (a job's, another runspace's,
+        /// another process's) is refused rather than taken for the object of the same id here.</summary>
+        public Guid SessionId { get; } = Guid.NewGuid();
+
         public IReadOnlyList<LabStep> Steps { get { lock (gate) return steps.ToList(); } }
         public IReadOnlyList<LabVm> Vms { get { lock (gate) return vms.ToList(); } }
         public IReadOnlyList<LabFile> Files { get { lock (gate) return files.ToList(); } }
@@ -46,6 +50,7 @@ namespace GmemPS.Lab
                 if (!hosts.TryGetValue(key, out IGmemHost? host))
                 {
                     host = factory.Create(kind, profile);
+                    host.Events.NumberFrom(eventSequence);
                     hosts[key] = host;
                 }
                 return host;
@@ -78,11 +83,16 @@ namespace GmemPS.Lab
         }
 
         /// <summary>An object handed out by another lab cannot be used here: its descriptors belong to that lab.</summary>
-        private void Own(LabObject o)
+        public void Own(LabObject o)
         {
-            if (!ReferenceEquals(o.Lab, this))
-                throw new GmemLabException("GmemForeignObject", $"{o.Id} belongs to another GmemPS session.", o);
+            if (!ReferenceEquals(o.Lab, this)) throw ForeignObject(o.Id, o.SessionId, o);
         }
+
+        /// <summary>The refusal of an object of another session, live or deserialized (one rule, one id).</summary>
+        public GmemLabException ForeignObject(string id, Guid session, object target) =>
+            new GmemLabException("GmemForeignObject",
+                $"{id} belongs to GmemPS session {session}, not to this one ({SessionId}): each runspace, job and process has its own session, " +
+                "and an object is usable only in the session that made it (list this session's objects with Get-GmemVm, Get-GmemFile, Get-Memslot).", target);
 
         private void ThrowIfDisposed()
         {
@@ -103,6 +113,10 @@ namespace GmemPS.Lab
                 foreach (var d in kvmVfioDevices) if (!d.Handle.IsClosed) d.Handle.Close();
                 foreach (var v in vms) v.Handle.Dispose();
                 foreach (var h in hosts.Values) h.Dispose();
+                // Objects a script still holds say what is left of them: nothing.
+                foreach (var m in mappings) m.State = LabObjectState.Closed;
+                foreach (var f in files) f.State = LabObjectState.Closed;
+                foreach (var v in vms) MarkDestroyed(v);
             }
         }
     }

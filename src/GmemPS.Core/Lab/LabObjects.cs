@@ -1,3 +1,4 @@
+using System;
 using GmemPS.Contract;
 using GmemPS.Designs;
 using GmemPS.Kernel;
@@ -7,10 +8,14 @@ namespace GmemPS.Lab
     public enum LabObjectState
     {
         Open,
-        /// <summary>The handle was closed; for a VM the kernel object may live on, pinned by its files.</summary>
+        /// <summary>The handle of a file or mapping was closed.</summary>
         Closed,
         /// <summary>A memslot that was deleted.</summary>
         Deleted,
+        /// <summary>A VM whose fd is closed while a guest_memfd of it (its fd or a mapping) keeps the kernel VM alive.</summary>
+        KeptAlive,
+        /// <summary>A VM the kernel destroyed (its fd and every guest_memfd of it closed), and the memslots it freed.</summary>
+        Destroyed,
     }
 
     /// <summary>
@@ -28,7 +33,12 @@ namespace GmemPS.Lab
         internal GmemLab Lab { get; }
         /// <summary>The lab-wide name: vm0, gmem0, vm0/slot3.</summary>
         public string Id { get; }
+        /// <summary>The session that made the object: an id means an object only there (a job or another
+        /// runspace has its own vm0), so a cmdlet refuses an object, live or deserialized, of another session.</summary>
+        public Guid SessionId => Lab.SessionId;
         public LabObjectState State { get; internal set; } = LabObjectState.Open;
+        /// <summary>Listed by a Get- cmdlet without ids: the object still exists in the kernel.</summary>
+        internal virtual bool Listed => State == LabObjectState.Open;
         public override string ToString() => Id;
     }
 
@@ -52,6 +62,7 @@ namespace GmemPS.Lab
         internal IGmemVm Handle { get; }
         /// <summary>Itself, so a VM binds to -Vm by property name like files and slots do.</summary>
         public LabVm Vm => this;
+        internal override bool Listed => State == LabObjectState.Open || State == LabObjectState.KeptAlive;
     }
 
     public sealed class LabFile : LabObject

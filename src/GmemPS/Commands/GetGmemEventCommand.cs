@@ -7,9 +7,9 @@ using GmemPS.Lab;
 namespace GmemPS.Commands
 {
     /// <summary>
-    /// Get-GmemEvent: what the backend saw the kernel do (VM and file lifetimes, slots, invalidations,
-    /// allocations, attribute changes), oldest first. -Vm picks the host that VM lives on; each host's log
-    /// is written once per command even when several of its VMs are piped in.
+    /// Get-GmemEvent: what the backends saw the kernel do (VM and file lifetimes, slots, invalidations,
+    /// allocations, attribute changes), oldest first, numbered in one order per session. Without arguments,
+    /// every backend the session used; -Backend/-Profile one host's log; -Vm only the events about that VM.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "GmemEvent", DefaultParameterSetName = HostSet)]
     [OutputType(typeof(GmemEvent))]
@@ -18,6 +18,9 @@ namespace GmemPS.Commands
         private const string HostSet = "Host";
         private const string VmSet = "Vm";
         private readonly HashSet<(BackendKind, string?)> hostsWritten = new HashSet<(BackendKind, string?)>();
+        private BackendKind backend = BackendKind.Simulator;
+        /// <summary>Set by binding, from the command line or the pipeline: then one host's log, else all of them.</summary>
+        private bool backendGiven;
 
         [Parameter(ParameterSetName = VmSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [AllowNull]
@@ -26,7 +29,15 @@ namespace GmemPS.Commands
         public LabVm? Vm { get; set; }
 
         [Parameter(ParameterSetName = HostSet, Position = 0, ValueFromPipeline = true)]
-        public BackendKind Backend { get; set; } = BackendKind.Simulator;
+        public BackendKind Backend
+        {
+            get => backend;
+            set
+            {
+                backend = value;
+                backendGiven = true;
+            }
+        }
 
         [Parameter(ParameterSetName = HostSet)]
         [ArgumentCompleter(typeof(SimulatorProfileCompleter))]
@@ -45,11 +56,17 @@ namespace GmemPS.Commands
 
         protected override void ProcessRecord()
         {
-            var vm = Vm;
-            BackendKind backend = vm?.Backend ?? Backend;
-            string? profile = vm != null ? vm.Profile : CanonicalProfile(Backend, Profile);
-            if (!hostsWritten.Add((backend, profile))) return;
-            var events = Produce((object?)vm ?? backend, lab => lab.SelectEvents(backend, profile, Since, Kind));
+            IReadOnlyList<GmemEvent>? events;
+            if (Vm is LabVm vm)
+                events = Produce(vm, lab => lab.SelectEvents(vm, Since, Kind));
+            else if (backendGiven || IsGiven(nameof(Profile)))
+            {
+                string? profile = CanonicalProfile(Backend, Profile);
+                if (!hostsWritten.Add((Backend, profile))) return;
+                events = Produce(Backend, lab => lab.SelectEvents(Backend, profile, Since, Kind));
+            }
+            else
+                events = Produce(null, lab => lab.SelectEvents(Since, Kind));
             if (events != null) WriteObject(events, true);
         }
     }

@@ -4,7 +4,8 @@ using GmemPS.Lab;
 
 namespace GmemPS.Commands
 {
-    /// <summary>Get-GmemVm: the session's VMs, by id (wildcards allowed) or all open ones.</summary>
+    /// <summary>Get-GmemVm: the session's VMs, by id (wildcards allowed) or all the kernel still has (open, or
+    /// kept alive by their files), optionally of one backend.</summary>
     [Cmdlet(VerbsCommon.Get, "GmemVm")]
     [OutputType(typeof(LabVm))]
     public sealed class GetGmemVmCommand : GmemCmdletBase
@@ -14,9 +15,13 @@ namespace GmemPS.Commands
         [ArgumentCompleter(typeof(VmIdCompleter))]
         public string[]? Id { get; set; }
 
+        [Parameter]
+        public BackendKind Backend { get; set; }
+
         protected override void ProcessRecord()
         {
-            foreach (var vm in Unpack(Produce(Id, lab => lab.SelectVms(Id)))) WriteObject(vm);
+            BackendKind? backend = IsGiven(nameof(Backend)) ? Backend : null;
+            foreach (var vm in Unpack(Produce(Id, lab => lab.SelectVms(Id, backend)))) WriteObject(vm);
         }
     }
 }

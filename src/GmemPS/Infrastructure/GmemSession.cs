@@ -1,53 +1,97 @@
+using System.Collections.Generic;
+using System.Management.Automation.Runspaces;
 using GmemPS.Backends;
 using GmemPS.Lab;
 
 namespace GmemPS.Infrastructure
 {
     /// <summary>
-    /// The process-wide lab every cmdlet calls, created on first use over both backends. Each import of the
-    /// module counts; the last Remove-Module disposes the lab (closing every descriptor it owns), and a later
-    /// import starts a fresh one.
+    /// One lab per runspace, created on the runspace's first cmdlet over both backends. Runspaces run
+    /// concurrently (ForEach-Object -Parallel, Start-ThreadJob, a host's own pool), and each is a user's
+    /// separate script: its own vm0, its own event logs, its own teardown. The lab is disposed (every
+    /// descriptor and mapping it owns closed) when the runspace closes or the module is removed from it; a
+    /// later cmdlet there starts a fresh one. Code without a runspace (C# callers) shares one process lab.
     /// </summary>
     public static class GmemSession
     {
         private static readonly object Gate = new object();
-        private static GmemLab? lab;
-        private static int imports;
+        private static readonly Dictionary<Runspace, GmemLab> Labs = new Dictionary<Runspace, GmemLab>();
+        private static readonly Dictionary<Runspace, int> Imports = new Dictionary<Runspace, int>();
+        private static GmemLab? outsideRunspaces;
 
+        /// <summary>The calling runspace's lab.</summary>
         public static GmemLab Current
         {
             get
             {
-                lock (Gate) return lab ??= StandardBackendFactory.NewLab();
+                Runspace? runspace = Runspace.DefaultRunspace;
+                lock (Gate)
+                {
+                    if (runspace == null) return outsideRunspaces ??= StandardBackendFactory.NewLab();
+                    if (Labs.TryGetValue(runspace, out GmemLab? lab)) return lab;
+                    lab = StandardBackendFactory.NewLab();
+                    Labs[runspace] = lab;
+                    runspace.StateChanged += OnRunspaceStateChanged;
+                    return lab;
+                }
             }
         }
 
-        /// <summary>Closes everything the session owns and starts the next cmdlet on a new, empty lab
-        /// (Pester's BeforeEach: <c>[GmemPS.Infrastructure.GmemSession]::Reset()</c>).</summary>
-        public static void Reset()
-        {
-            GmemLab? old;
-            lock (Gate)
-            {
-                old = lab;
-                lab = null;
-            }
-            old?.Dispose();
-        }
+        /// <summary>Closes everything the calling runspace's session owns; its next cmdlet starts a new, empty
+        /// lab with a new SessionId (Pester's BeforeEach: <c>[GmemPS.Infrastructure.GmemSession]::Reset()</c>).</summary>
+        public static void Reset() => Take(Runspace.DefaultRunspace)?.Dispose();
 
         internal static void ModuleImported()
         {
-            lock (Gate) imports++;
+            Runspace? runspace = Runspace.DefaultRunspace;
+            if (runspace == null) return;
+            lock (Gate) Imports[runspace] = Imports.TryGetValue(runspace, out int n) ? n + 1 : 1;
         }
 
+        /// <summary>The last Remove-Module in a runspace ends its session; other runspaces keep theirs.</summary>
         internal static void ModuleRemoved()
+        {
+            Runspace? runspace = Runspace.DefaultRunspace;
+            lock (Gate)
+            {
+                if (runspace != null && Imports.TryGetValue(runspace, out int n) && n > 1)
+                {
+                    Imports[runspace] = n - 1;
+                    return;
+                }
+                if (runspace != null) Imports.Remove(runspace);
+            }
+            Reset();
+        }
+
+        private static void OnRunspaceStateChanged(object? sender, RunspaceStateEventArgs e)
+        {
+            if (sender is not Runspace runspace) return;
+            var state = e.RunspaceStateInfo.State;
+            if (state != RunspaceState.Closed && state != RunspaceState.Broken) return;
+            runspace.StateChanged -= OnRunspaceStateChanged;
+            lock (Gate) Imports.Remove(runspace);
+            Take(runspace)?.Dispose();
+        }
+
+        /// <summary>Removes a runspace's lab (the process lab for null) from the table, for the caller to dispose outside the lock.</summary>
+        private static GmemLab? Take(Runspace? runspace)
         {
             lock (Gate)
             {
-                if (imports > 0) imports--;
-                if (imports > 0) return;
+                GmemLab? lab;
+                if (runspace == null)
+                {
+                    lab = outsideRunspaces;
+                    outsideRunspaces = null;
+                }
+                else if (Labs.TryGetValue(runspace, out lab))
+                {
+                    Labs.Remove(runspace);
+                    runspace.StateChanged -= OnRunspaceStateChanged;
+                }
+                return lab;
             }
-            Reset();
         }
     }
 }

@@ -11,6 +11,9 @@ namespace GmemPS.Infrastructure
     /// Lets a LabVm / LabFile / LabMemslot parameter take an id string ("vm0", "gmem0", "vm0/slot3"), alone or
     /// in an array, resolved in the session. Objects pass through untouched, so pipeline binding by value and
     /// by property name work as usual.
+    /// An object of another session (live from a thread job, or deserialized from a job, remoting or
+    /// Import-Clixml) is refused (GmemForeignObject) rather than taken for this session's object of the same
+    /// id; a deserialized object of this session is this session's object of its id.
     /// <para>
     /// An unknown id must be the lab's GmemObjectNotFound, not a binding error (whose id PowerShell fixes as
     /// ParameterArgumentTransformationError). So an unknown id typed on the command line (a plain string) binds as
@@ -28,19 +31,51 @@ namespace GmemPS.Infrastructure
             // A piped $null binds nothing (a null on the command line is reported by BeginProcessing).
             if (data == null && BindingPipelineInput())
                 throw new ArgumentTransformationMetadataException("The input object is $null: it names no object of the session.");
-            if (data is string id) return Resolve(id);
             if (data is IList list)
             {
-                bool anyId = false;
-                foreach (object? item in list)
-                    if (Unwrap(item) is string) anyId = true;
-                if (!anyId) return inputData;
-                var resolved = new List<object?>(list.Count);
-                foreach (object? item in list)
-                    resolved.Add(Unwrap(item) is string s ? Resolve(s) : item);
-                return resolved.ToArray();
+                var resolved = new object?[list.Count];
+                bool changed = false;
+                for (int i = 0; i < list.Count; i++)
+                {
+                    resolved[i] = Bind(list[i]);
+                    changed |= !ReferenceEquals(resolved[i], list[i]);
+                }
+                return changed ? resolved : inputData;
             }
-            return inputData;
+            return Bind(inputData);
+        }
+
+        /// <summary>The parameter's own type (LabVm, LabFile, LabMemslot): only such objects are checked here,
+        /// so an object of another type still reaches binding by property name.</summary>
+        protected abstract Type Target { get; }
+
+        private object? Bind(object? item)
+        {
+            object? data = Unwrap(item);
+            if (data is string id) return Resolve(id);
+            if (data is LabObject live && Target.IsInstanceOfType(live))
+            {
+                GmemLab lab = GmemSession.Current;
+                if (live.SessionId != lab.SessionId) throw Refused(lab.ForeignObject(live.Id, live.SessionId, live));
+                return item;
+            }
+            if (item is PSObject pso && pso.TypeNames.Contains("Deserialized." + Target.FullName)) return Rehydrate(pso);
+            return item;
+        }
+
+        /// <summary>A deserialized object names its session and id: this session's object of that id, or a refusal.</summary>
+        private object Rehydrate(PSObject deserialized)
+        {
+            GmemLab lab = GmemSession.Current;
+            string? id = deserialized.Properties["Id"]?.Value?.ToString();
+            object? session = deserialized.Properties["SessionId"]?.Value;
+            bool ours = session != null && Guid.TryParse(session.ToString(), out Guid sessionId) && sessionId == lab.SessionId;
+            if (id == null || !ours)
+            {
+                Guid.TryParse(session?.ToString(), out Guid other);
+                throw Refused(lab.ForeignObject(id ?? deserialized.ToString(), other, deserialized));
+            }
+            return Resolve(id);
         }
 
         private object? Resolve(string id)
@@ -56,9 +91,11 @@ namespace GmemPS.Infrastructure
             }
             catch (GmemLabException e)
             {
-                throw new ArgumentTransformationMetadataException(e.Message, e);
+                throw Refused(e);
             }
         }
+
+        private static ArgumentTransformationMetadataException Refused(GmemLabException e) => new ArgumentTransformationMetadataException(e.Message, e);
 
         protected abstract object Find(GmemLab lab, string id);
 
@@ -113,6 +150,8 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabVmTransformationAttribute : LabObjectTransformationAttribute
     {
+        protected override Type Target => typeof(LabVm);
+
         protected override object Find(GmemLab lab, string id) => lab.FindVm(id);
     }
 
@@ -120,6 +159,8 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabFileTransformationAttribute : LabObjectTransformationAttribute
     {
+        protected override Type Target => typeof(LabFile);
+
         protected override object Find(GmemLab lab, string id) => lab.FindFile(id);
     }
 
@@ -127,6 +168,8 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabMemslotTransformationAttribute : LabObjectTransformationAttribute
     {
+        protected override Type Target => typeof(LabMemslot);
+
         protected override object Find(GmemLab lab, string id) => lab.FindMemslot(id);
     }
 }

@@ -83,7 +83,7 @@ namespace GmemPS.Tests.Map
                 "  gmem0  2 MiB  no flags  Closed  0",
                 "  gmem1  4 KiB  no flags  Open    -",
                 string.Empty,
-                "vm1 (Simulator, type 0, Closed)",
+                "vm1 (Simulator, type 0, Destroyed)",
                 "  no memslots",
                 "  no guest_memfd files",
             }, GmemMapText.Render(lab, new[] { vm, empty }));

@@ -100,7 +100,7 @@ namespace GmemPS.Tests.Module
             Assert.Equal(new[] { "vm10" }, lab.SelectVms(new[] { "VM1*" }).Found.Select(v => v.Id)); // vm1 is closed
             var exact = lab.SelectVms(new[] { "vm1", "vm42", "vm9*" });
             Assert.Equal(new[] { "vm1", "vm9" }, exact.Found.Select(v => v.Id));
-            Assert.Equal(LabObjectState.Closed, exact.Found[0].State);
+            Assert.Equal(LabObjectState.Destroyed, exact.Found[0].State); // no file kept it alive
             var missing = Assert.Single(exact.Missing);
             Assert.Equal(("GmemObjectNotFound", (object?)"vm42"), (missing.ErrorId, missing.Target));
         }
@@ -182,8 +182,9 @@ namespace GmemPS.Tests.Module
             host.Events.Append(new PagesFreed(7, 0, 1, 1));
             host.Events.Append(new SlotDeleted(1, 0));
 
-            Assert.Equal(4, lab.SelectEvents(vm).Count);
-            Assert.Equal(new[] { "PagesAllocated", "PagesFreed" }, lab.SelectEvents(vm, kinds: new[] { "pages*" }).Select(e => e.Kind));
+            Assert.Equal(4, lab.SelectEvents(BackendKind.Simulator, null).Count);
+            Assert.Equal(new[] { "PagesAllocated", "PagesFreed" }, lab.SelectEvents(BackendKind.Simulator, null, kinds: new[] { "pages*" }).Select(e => e.Kind));
+            Assert.Empty(lab.SelectEvents(vm)); // the host never said it created vm0, so no event is about it
             Assert.Equal(new[] { 3L, 4L }, lab.SelectEvents(BackendKind.Simulator, null, since: 2).Select(e => e.Sequence));
         }
 

@@ -93,5 +93,25 @@ namespace GmemPS.Tests.Simulator
             Assert.Equal(10, log.CountsByKind["SlotDeleted"]);
             Assert.Equal(new[] { 10L }, log.Since(9).Select(e => e.Sequence));
         }
+
+        [Fact]
+        public void Logs_sharing_a_sequence_number_as_one_order_and_Since_still_finds_the_rest_of_each()
+        {
+            var shared = new EventSequence();
+            var first = new EventLog(capacity: 4);
+            var second = new EventLog(capacity: 4);
+            first.NumberFrom(shared);
+            second.NumberFrom(shared);
+            for (int i = 0; i < 6; i++) (i % 3 == 0 ? second : first).Append(new SlotDeleted(0, i));
+            // first got 2, 3, 5, 6; second got 1, 4 (numbers 1..6 in the order appended, across both logs).
+            Assert.Equal(new[] { 2L, 3, 5, 6 }, first.Since(0).Select(e => e.Sequence));
+            Assert.Equal(new[] { 1L, 4 }, second.Since(0).Select(e => e.Sequence));
+            Assert.Equal(new[] { 5L, 6 }, first.Since(4).Select(e => e.Sequence));
+            Assert.Empty(second.Since(4));
+            for (int i = 0; i < 3; i++) first.Append(new SlotDeleted(0, 10 + i)); // the ring keeps 6, 7, 8, 9
+            Assert.Equal(new[] { 6L, 7, 8, 9 }, first.Since(2).Select(e => e.Sequence));
+            Assert.Equal(new[] { 8L, 9 }, first.Since(7).Select(e => e.Sequence));
+            Assert.Equal(7, first.TotalAppended);
+        }
     }
 }
