@@ -71,7 +71,7 @@ BeforeAll {
         $closed = $vm | New-GmemFile -Size 4KB
         $closed | Close-GmemFile -Confirm:$false
         $attributes = @(Get-GmemAttribute -Vm $vm -Gpa 4GB -Size 2MB)
-        $null = Export-GmemScenario -Path "$TestDrive/views-$Backend.json" -Confirm:$false
+        $null = "$TestDrive/views-$Backend.json", "$TestDrive/views-$Backend.ps1" | Export-GmemScenario -Confirm:$false
         @{
             'GmemPS.Lab.LabVm'                   = @($vm)
             'GmemPS.Lab.LabFile'                 = @($file, $closed)
@@ -82,6 +82,7 @@ BeforeAll {
             'GmemPS.Events.GmemEvent'            = @(Get-GmemEvent -Backend $Backend | Select-Object -Last 3)
             'GmemPS.Lab.GmemCapabilityInfo'      = @(Get-GmemCapability -Backend $Backend | Select-Object -First 3)
             'GmemPS.Scenarios.ScenarioStepResult' = @(Invoke-GmemScenario -Path "$TestDrive/views-$Backend.json" -Backend $Backend)
+            'GmemPS.Scenarios.ScenarioScriptSummary' = @(& "$TestDrive/views-$Backend.ps1" -Backend $Backend)
         }
     }
 }

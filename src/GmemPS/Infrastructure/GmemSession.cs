@@ -1,3 +1,4 @@
+using System;
 using GmemPS.Backends;
 using GmemPS.Lab;
 
@@ -33,6 +34,45 @@ namespace GmemPS.Infrastructure
                 lab = null;
             }
             old?.Dispose();
+        }
+
+        /// <summary>
+        /// Until the result is disposed, every cmdlet uses a new, empty lab of its own; disposing closes that lab and
+        /// gives the session back its own lab, objects untouched (an exported scenario script runs this way).
+        /// </summary>
+        public static IDisposable Isolate()
+        {
+            GmemLab? outer;
+            lock (Gate)
+            {
+                outer = lab;
+                lab = StandardBackendFactory.NewLab();
+            }
+            return new Isolation(outer);
+        }
+
+        private sealed class Isolation : IDisposable
+        {
+            private readonly GmemLab? outer;
+            private bool disposed;
+
+            public Isolation(GmemLab? outer)
+            {
+                this.outer = outer;
+            }
+
+            public void Dispose()
+            {
+                GmemLab? inner;
+                lock (Gate)
+                {
+                    if (disposed) return;
+                    disposed = true;
+                    inner = lab;
+                    lab = outer;
+                }
+                inner?.Dispose();
+            }
         }
 
         internal static void ModuleImported()
