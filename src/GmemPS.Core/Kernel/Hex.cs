@@ -17,6 +17,13 @@ namespace GmemPS.Kernel
             return human.Length == 0 ? Address(value) : $"{Address(value)} ({human})";
         }
 
+        /// <summary>2 MiB for a whole binary unit, else the hex (0x1001): a size in a narrow table column.</summary>
+        public static string Short(ulong value)
+        {
+            string human = HumanSize(value);
+            return human.Length == 0 ? Address(value) : human;
+        }
+
         public static string HumanSize(ulong value)
         {
             if (value == 0) return "0 B";

@@ -56,6 +56,36 @@ namespace GmemPS.Lab
             }
         }
 
+        /// <summary>The session's memfds of the 2021 proposal (memfd0, ...).</summary>
+        public LabSelection<LabMemfd> SelectMemfds(IEnumerable<string>? ids)
+        {
+            lock (gate) return Select(memfds, ids, "memfd", _ => true);
+        }
+
+        /// <param name="file">When given, only the references on that file's pages.</param>
+        public LabSelection<LabHostReference> SelectHostReferences(IEnumerable<string>? ids, LabFile? file = null)
+        {
+            lock (gate) return Select(hostReferences, ids, file == null ? "host reference" : $"host reference on {file.Id}", r => file == null || r.FileObject == file);
+        }
+
+        /// <param name="vm">When given, only that VM's kvm-vfio devices.</param>
+        public LabSelection<LabKvmVfioDevice> SelectKvmVfioDevices(IEnumerable<string>? ids, LabVm? vm = null)
+        {
+            lock (gate) return Select(kvmVfioDevices, ids, vm == null ? "kvm-vfio device" : $"kvm-vfio device of {vm.Id}", d => vm == null || d.VmObject == vm);
+        }
+
+        /// <param name="vm">When given, only the VFIO devices whose group was added to that VM's kvm-vfio device.</param>
+        public LabSelection<LabVfioDevice> SelectVfioDevices(IEnumerable<string>? ids, LabVm? vm = null)
+        {
+            lock (gate) return Select(vfioDevices, ids, vm == null ? "VFIO device" : $"VFIO device of {vm.Id}", d => vm == null || d.VmObject == vm);
+        }
+
+        /// <param name="vm">When given, only that VM's guest faults.</param>
+        public LabSelection<LabGuestFault> SelectGuestFaults(IEnumerable<string>? ids, LabVm? vm = null)
+        {
+            lock (gate) return Select(faults, ids, vm == null ? "guest fault" : $"guest fault of {vm.Id}", f => vm == null || f.VmObject == vm);
+        }
+
         /// <summary>A memslot by its lab id, "vm0/slot3" (an open slot; a deleted one is not found).</summary>
         public LabMemslot FindMemslot(string id)
         {

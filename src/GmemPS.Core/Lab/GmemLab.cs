@@ -63,6 +63,11 @@ namespace GmemPS.Lab
 
         public LabVm FindVm(string id) => Find(vms, id, "VM");
         public LabFile FindFile(string id) => Find(files, id, "guest_memfd");
+        public LabMemfd FindMemfd(string id) => Find(memfds, id, "memfd");
+        public LabHostReference FindHostReference(string id) => Find(hostReferences, id, "host reference");
+        public LabKvmVfioDevice FindKvmVfioDevice(string id) => Find(kvmVfioDevices, id, "kvm-vfio device");
+        public LabVfioDevice FindVfioDevice(string id) => Find(vfioDevices, id, "VFIO device");
+        public LabGuestFault FindGuestFault(string id) => Find(faults, id, "guest fault");
 
         public LabMemslot FindMemslot(string vmId, uint slot)
         {

@@ -28,10 +28,13 @@ namespace GmemPS.Scenarios
         public IReadOnlyList<ScenarioStep> Steps { get; }
 
         /// <summary>
-        /// The steps a lab recorded, as a scenario. Every step must be of the contract both backends run
-        /// (<see cref="ScenarioSchema"/>); a design-only step is refused with GmemScenarioStepUnsupported.
+        /// The upstream steps a lab recorded, as a scenario (<see cref="ScenarioSchema"/>): design steps, design VMs
+        /// and what works on them are left out (see <see cref="Record"/>).
         /// </summary>
-        public static Scenario FromLab(GmemLab lab, string? name = null) => ScenarioRecorder.Record(lab, name);
+        public static Scenario FromLab(GmemLab lab, string? name = null) => Record(lab, name).Scenario;
+
+        /// <summary>The session's upstream steps as a scenario, and the design steps left out of it.</summary>
+        public static RecordedScenario Record(GmemLab lab, string? name = null) => ScenarioRecorder.Record(lab, name);
 
         /// <summary>Only the steps at <paramref name="indexes"/>, in their order (what a shrinker tries).</summary>
         public Scenario Subset(IEnumerable<int> indexes) =>
@@ -51,7 +54,9 @@ namespace GmemPS.Scenarios
         public static Scenario FromJson(string json) => ScenarioJson.Read(json);
 
         /// <summary>An equivalent PowerShell script: the same steps as GmemPS cmdlet calls.</summary>
-        public string ToPowerShell() => ScenarioScript.Write(this);
+        /// <param name="modulePath">The GmemPS manifest the script imports when GmemPS is not installed.</param>
+        /// <param name="leftOut">What the session did that the scenario leaves out, one line each (<see cref="RecordedScenario.LeftOut"/>).</param>
+        public string ToPowerShell(string? modulePath = null, IReadOnlyList<string>? leftOut = null) => ScenarioScript.Write(this, modulePath, leftOut);
 
         public override string ToString() => $"{Name ?? "scenario"} ({Steps.Count} steps)";
     }

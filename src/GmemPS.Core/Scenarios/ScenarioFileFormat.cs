@@ -27,6 +27,10 @@ namespace GmemPS.Scenarios
         public static string Render(Scenario scenario, ScenarioFileFormat format) =>
             format == ScenarioFileFormat.Ps1 ? scenario.ToPowerShell() : scenario.ToJson();
 
+        /// <summary>The text of a session's scenario; a script also names what was left out, and the module to import.</summary>
+        public static string Render(RecordedScenario recorded, ScenarioFileFormat format, string? modulePath) =>
+            format == ScenarioFileFormat.Ps1 ? recorded.Scenario.ToPowerShell(modulePath, recorded.LeftOut) : recorded.Scenario.ToJson();
+
         /// <summary>Reads a scenario file (JSON); a .ps1 is a script to run, not data to read.</summary>
         public static Scenario Read(string path)
         {

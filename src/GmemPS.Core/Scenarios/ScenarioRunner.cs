@@ -101,8 +101,7 @@ namespace GmemPS.Scenarios
         public ScenarioStepResult Execute(ScenarioStep step)
         {
             int before = Lab.StepCount;
-            StepOutcome? refusedFirst = null;
-            string? fault = null;
+            Exception? failure = null;
             try
             {
                 Dispatch(step);
@@ -111,30 +110,14 @@ namespace GmemPS.Scenarios
             {
                 throw;
             }
-            catch (GmemException e)
-            {
-                refusedFirst = new StepOutcome(e.Errno, e.Rule.Id);
-            }
-            catch (GmemLabException e)
-            {
-                refusedFirst = new StepOutcome(ruleId: e.ErrorId);
-            }
-            catch (ArgumentException)
-            {
-                refusedFirst = new StepOutcome(ruleId: GmemLab.ArgumentRefused);
-            }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
-                fault = $"{e.GetType().Name}: {e.Message}";
-                refusedFirst = new StepOutcome(ruleId: GmemLab.InternalError);
+                failure = e;
             }
 
-            // The lab's own record is the outcome; a step it refused before recording (an unknown id) has none.
-            LabStep? recorded = Lab.StepCount > before ? Lab.StepAt(Lab.StepCount - 1) : null;
-            StepOutcome outcome = recorded != null ? StepOutcome.Of(recorded) : refusedFirst ?? new StepOutcome();
+            var (outcome, recorded) = OutcomeAfter(Lab, before, failure);
             string call = recorded != null && DescribeCalls ? Lab.DescribeCall(recorded) : step.ToString();
             if (CaptureStates) outcome = outcome.WithStates(Lab.ObjectStates());
-            if (fault != null) outcome = outcome.WithFault(fault);
             if (CheckInvariants && Lab.ExistingHost(Target.Backend, Target.Profile) is ISelfCheckingHost checkable)
             {
                 try
@@ -147,6 +130,38 @@ namespace GmemPS.Scenarios
                 }
             }
             return new ScenarioStepResult(index++, step, call, outcome, Target);
+        }
+
+        /// <summary>
+        /// What a step did, from the lab's own record of it when it made one, else from the exception that stopped it
+        /// first (an unknown id, a contract check): a kernel refusal keeps its errno and rule, a lab refusal its id, an
+        /// argument the contract refused is <see cref="GmemLab.ArgumentRefused"/>, and anything else is a fault.
+        /// </summary>
+        internal static (StepOutcome Outcome, LabStep? Recorded) OutcomeAfter(GmemLab lab, int stepCountBefore, Exception? failure)
+        {
+            StepOutcome? refusedFirst = null;
+            string? fault = null;
+            switch (failure)
+            {
+                case null:
+                    break;
+                case GmemException e:
+                    refusedFirst = new StepOutcome(e.Errno, e.Rule.Id);
+                    break;
+                case GmemLabException e:
+                    refusedFirst = new StepOutcome(ruleId: e.ErrorId);
+                    break;
+                case ArgumentException _:
+                    refusedFirst = new StepOutcome(ruleId: GmemLab.ArgumentRefused);
+                    break;
+                default:
+                    fault = $"{failure.GetType().Name}: {failure.Message}";
+                    refusedFirst = new StepOutcome(ruleId: GmemLab.InternalError);
+                    break;
+            }
+            LabStep? recorded = lab.StepCount > stepCountBefore ? lab.StepAt(lab.StepCount - 1) : null;
+            StepOutcome outcome = recorded != null ? StepOutcome.Of(recorded) : refusedFirst ?? new StepOutcome();
+            return (fault == null ? outcome : outcome.WithFault(fault), recorded);
         }
 
         private void Dispatch(ScenarioStep step)

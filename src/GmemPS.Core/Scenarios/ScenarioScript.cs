@@ -10,54 +10,105 @@ namespace GmemPS.Scenarios
     /// <summary>
     /// A scenario as a runnable PowerShell script: each step is the GmemPS cmdlet call that makes exactly that
     /// kernel call, or — where no cmdlet does (a raw memslot request, mmap of a range, read(2) on the file) — the
-    /// session lab's method of the same name. The recorded outcome is written above each step.
+    /// lab's method of the same name, with the recorded outcome written above it. The script runs alone (it imports
+    /// GmemPS: the installed module, else the one that wrote it) or in a session, whose objects it leaves alone: its
+    /// steps run in a session of their own (<c>GmemSession.Isolate</c>), closed at the end. It ends by writing a
+    /// <see cref="ScenarioScriptSummary"/> of how each step went against its recorded outcome.
     /// </summary>
     internal static class ScenarioScript
     {
-        public static string Write(Scenario scenario)
+        /// <param name="modulePath">The manifest of the module writing the script: imported when GmemPS is not installed.</param>
+        /// <param name="leftOut">What the session did that the scenario leaves out (the designs), one line each.</param>
+        public static string Write(Scenario scenario, string? modulePath = null, IReadOnlyList<string>? leftOut = null)
         {
             var s = new StringBuilder();
-            string title = scenario.Name ?? "scenario";
+            string title = Comment(scenario.Name ?? "scenario");
             s.AppendLine("<#");
             s.AppendLine(".SYNOPSIS");
-            s.AppendLine($"    GmemPS scenario '{title.Replace("#>", "# >")}': {scenario.Steps.Count} steps{(scenario.RecordedOn == null ? string.Empty : $", recorded on {scenario.RecordedOn}")}.");
+            s.AppendLine($"    GmemPS scenario '{title}': {scenario.Steps.Count} steps{(scenario.RecordedOn == null ? string.Empty : $", recorded on {scenario.RecordedOn}")}.");
             s.AppendLine(".DESCRIPTION");
             s.AppendLine("    Written by Export-GmemScenario. Each step is the cmdlet call (or, where no cmdlet makes that exact kernel");
-            s.AppendLine("    call, the session lab's method) the session made, with the outcome it had written above it. The script");
-            s.AppendLine("    starts a fresh GmemPS session: the steps name objects vm0, gmem0, map0 ... as a session hands them out.");
+            s.AppendLine("    call, the lab's method) the session made, with the outcome it had written above it. The steps run in a");
+            s.AppendLine("    GmemPS session of their own, closed at the end (they name objects vm0, gmem0, map0 ... as a fresh");
+            s.AppendLine("    session does); objects of the session the script runs in are left alone. The script ends with a summary:");
+            s.AppendLine("    how many steps did what they did when recorded; its Steps and Differing properties hold each step's result.");
             s.AppendLine("    Invoke-GmemScenario and Compare-GmemScenario replay the JSON form of the same scenario step by step.");
+            if (leftOut != null && leftOut.Count > 0)
+            {
+                s.AppendLine($"    Left out: {leftOut.Count} steps of the session, which only the simulator runs:");
+                foreach (string line in leftOut) s.AppendLine("      " + Comment(line));
+            }
             s.AppendLine(".EXAMPLE");
             s.AppendLine("    ./scenario.ps1 -Backend Kvm");
+            s.AppendLine(".EXAMPLE");
+            s.AppendLine("    (./scenario.ps1).Differing");
             s.AppendLine("#>");
             s.AppendLine("[CmdletBinding()]");
             s.AppendLine("param(");
             s.AppendLine("    [ValidateSet('Simulator', 'Kvm')]");
             s.AppendLine("    [string] $Backend = 'Simulator'");
             s.AppendLine(")");
-            s.AppendLine("if (-not (Get-Module GmemPS)) { Import-Module GmemPS -ErrorAction Stop }");
-            s.AppendLine("# Refusals are steps of the scenario too: go on after each (unless the caller chose otherwise).");
-            s.AppendLine("if (-not $PSBoundParameters.ContainsKey('ErrorAction')) { $ErrorActionPreference = 'Continue' }");
-            s.AppendLine("[GmemPS.Infrastructure.GmemSession]::Reset()");
-            s.AppendLine("$lab = [GmemPS.Infrastructure.GmemSession]::Current");
-            s.AppendLine("$hostProfile = if ($Backend -eq 'Simulator') { 'ThisHost' } else { $null }");
-            s.AppendLine("$target = [GmemPS.Scenarios.ScenarioTarget]::new($Backend, $hostProfile)");
-            s.AppendLine("function Resolve-ScenarioAddress([string] $Reference) { [GmemPS.Scenarios.ScenarioRunner]::ResolveAddress($lab, $Reference) }");
-            s.AppendLine("function Resolve-ScenarioDescriptor([string] $Reference) { [GmemPS.Scenarios.ScenarioRunner]::ResolveDescriptor($lab, $target, $Reference) }");
+            s.AppendLine("# GmemPS: the module already loaded, else the installed one, else the module that wrote this script.");
+            s.AppendLine("if (-not (Get-Module -Name GmemPS)) {");
+            if (modulePath == null)
+            {
+                s.AppendLine("    Import-Module -Name GmemPS -ErrorAction Stop");
+            }
+            else
+            {
+                s.AppendLine("    if (Get-Module -ListAvailable -Name GmemPS) { Import-Module -Name GmemPS -ErrorAction Stop }");
+                s.AppendLine($"    else {{ Import-Module -Name {Quote(modulePath)} -ErrorAction Stop }}");
+            }
+            s.AppendLine("}");
+            s.AppendLine("# Refusals are steps of the scenario too: the summary holds each against its recorded outcome, so they are not");
+            s.AppendLine("# written as errors (unless the caller chose an -ErrorAction; Stop stops at the first).");
+            s.AppendLine("$stepErrorAction = if ($PSBoundParameters.ContainsKey('ErrorAction')) { $ErrorActionPreference } else { 'SilentlyContinue' }");
+            s.AppendLine("$scenarioJson = @'");
+            s.AppendLine(scenario.ToJson().Replace("\n'@", "\n '@"));
+            s.AppendLine("'@");
+            s.AppendLine("$scenarioSession = [GmemPS.Infrastructure.GmemSession]::Isolate()");
+            s.AppendLine("try {");
+            s.AppendLine("    $lab = [GmemPS.Infrastructure.GmemSession]::Current");
+            s.AppendLine("    $hostProfile = if ($Backend -eq 'Simulator') { 'ThisHost' } else { $null }");
+            s.AppendLine("    $target = [GmemPS.Scenarios.ScenarioTarget]::new($Backend, $hostProfile)");
+            s.AppendLine("    $replay = [GmemPS.Scenarios.ScenarioScriptReplay]::new($lab, $scenarioJson, $target)");
+            s.AppendLine("    function Resolve-ScenarioAddress([string] $Reference) { [GmemPS.Scenarios.ScenarioRunner]::ResolveAddress($lab, $Reference) }");
+            s.AppendLine("    function Resolve-ScenarioDescriptor([string] $Reference) { [GmemPS.Scenarios.ScenarioRunner]::ResolveDescriptor($lab, $target, $Reference) }");
+            s.AppendLine("    function Invoke-ScenarioStep([int] $Index, [scriptblock] $Statement) {");
+            s.AppendLine("        $before = $lab.StepCount");
+            s.AppendLine("        $failure = $null");
+            s.AppendLine("        try {");
+            s.AppendLine("            $ErrorActionPreference = $stepErrorAction");
+            s.AppendLine("            $null = & $Statement");
+            s.AppendLine("        }");
+            s.AppendLine("        catch {");
+            s.AppendLine("            if ($stepErrorAction -eq 'Stop') { throw }");
+            s.AppendLine("            $failure = $_.Exception");
+            s.AppendLine("        }");
+            s.AppendLine("        $null = $replay.Add($Index, $before, $failure)");
+            s.AppendLine("    }");
             s.AppendLine();
 
             var state = new ScriptState();
             for (int i = 0; i < scenario.Steps.Count; i++)
             {
                 var step = scenario.Steps[i];
-                s.AppendLine($"# {i}: {step.Kind}{(step.Expected == null ? string.Empty : " -> " + step.Expected.ToString().Replace("\n", " "))}");
-                s.AppendLine(Statement(step, state));
+                s.AppendLine($"    # {i}: {step.Kind}{(step.Expected == null ? string.Empty : " -> " + step.Expected.ToString().Replace("\n", " "))}");
+                s.AppendLine($"    Invoke-ScenarioStep {i} {{ {Statement(step, state)} }}");
                 state.After(step);
             }
             s.AppendLine();
-            s.AppendLine("# What the session did, step by step (compare with the outcomes above).");
-            s.AppendLine("$lab.Steps");
+            s.AppendLine("    # How each step went against its recorded outcome.");
+            s.AppendLine("    $replay.Summary()");
+            s.AppendLine("}");
+            s.AppendLine("finally {");
+            s.AppendLine("    $scenarioSession.Dispose()");
+            s.AppendLine("}");
             return s.ToString();
         }
+
+        /// <summary>Text that cannot end the comment block it is written in.</summary>
+        private static string Comment(string text) => text.Replace("#>", "# >");
 
         /// <summary>What the script knows of the session while it is written: which mapping is a file's host view, which slots are open.</summary>
         private sealed class ScriptState

@@ -88,6 +88,8 @@ namespace GmemPS.Scenarios
 
         public StepOutcome WithStates(string? states) => new StepOutcome(Errno, RuleId, Result, Data, Exit, states, Fault);
 
+        public StepOutcome WithResult(string? result) => new StepOutcome(Errno, RuleId, result, Data, Exit, States, Fault);
+
         public StepOutcome WithFault(string fault) =>
             new StepOutcome(Errno, RuleId, Result, Data, Exit, States, Fault == null ? fault : Fault + "; " + fault);
 

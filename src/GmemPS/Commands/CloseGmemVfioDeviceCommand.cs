@@ -11,6 +11,8 @@ namespace GmemPS.Commands
     public sealed class CloseGmemVfioDeviceCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [LabIdTransformation(typeof(LabVfioDevice))]
+        [ArgumentCompleter(typeof(VfioDeviceIdCompleter))]
         public LabVfioDevice[] Device { get; set; } = Array.Empty<LabVfioDevice>();
 
         [Parameter]

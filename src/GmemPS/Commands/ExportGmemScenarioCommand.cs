@@ -8,7 +8,8 @@ namespace GmemPS.Commands
 {
     /// <summary>
     /// Export-GmemScenario: writes what the session did (its recorded steps and their outcomes) as a scenario, as
-    /// JSON or as a runnable .ps1 of the same cmdlet calls. Pipe two paths to write both.
+    /// JSON or as a runnable .ps1 of the same cmdlet calls. Pipe two paths to write both. Design steps, design VMs
+    /// and what works on them are left out (a warning names them): a scenario is what both backends run.
     /// </summary>
     [Cmdlet(VerbsData.Export, "GmemScenario", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
@@ -43,8 +44,12 @@ namespace GmemPS.Commands
                 string name = Name ?? System.IO.Path.GetFileNameWithoutExtension(file);
                 int steps = Lab.StepCount;
                 if (!ShouldProcess(file, $"Write the session's {steps} steps as a {format} scenario")) continue;
-                var text = Produce(file, lab => ScenarioFiles.Render(Scenario.FromLab(lab, name), format.Value));
-                if (text == null) continue;
+                var recorded = Produce(file, lab => Scenario.Record(lab, name));
+                if (recorded == null) continue;
+                // The designs run on the simulator only: a scenario holds the upstream steps, and says what it left out.
+                if (recorded.LeftOut.Count > 0)
+                    WriteWarning($"{file}: {recorded.LeftOut.Count} steps of designs (simulator only) left out: {string.Join("; ", recorded.LeftOut)}");
+                string text = ScenarioFiles.Render(recorded, format.Value, ModuleManifest());
                 if (Produce<object>(file, _ =>
                     {
                         File.WriteAllText(file, text);
@@ -52,6 +57,15 @@ namespace GmemPS.Commands
                     }) != null)
                     WriteObject(new FileInfo(file));
             }
+        }
+
+        /// <summary>The manifest of the GmemPS this command runs from (the script imports it when GmemPS is not installed).</summary>
+        private string? ModuleManifest()
+        {
+            var module = MyInvocation.MyCommand.Module;
+            if (module == null) return null;
+            string manifest = System.IO.Path.Combine(module.ModuleBase, "GmemPS.psd1");
+            return File.Exists(manifest) ? manifest : module.Path;
         }
     }
 }

@@ -9,6 +9,8 @@ namespace GmemPS.Commands
     public abstract class GmemMemfdCommandBase : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [LabIdTransformation(typeof(LabMemfd))]
+        [ArgumentCompleter(typeof(MemfdIdCompleter))]
         public LabMemfd[] Memfd { get; set; } = Array.Empty<LabMemfd>();
 
         [Parameter]

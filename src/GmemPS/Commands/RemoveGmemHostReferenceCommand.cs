@@ -14,6 +14,8 @@ namespace GmemPS.Commands
     public sealed class RemoveGmemHostReferenceCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [LabIdTransformation(typeof(LabHostReference))]
+        [ArgumentCompleter(typeof(HostReferenceIdCompleter))]
         public LabHostReference[] Reference { get; set; } = Array.Empty<LabHostReference>();
 
         [Parameter]

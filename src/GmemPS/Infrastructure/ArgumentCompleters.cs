@@ -79,11 +79,58 @@ namespace GmemPS.Infrastructure
                 .Select(s => Item(s.Slot.ToString(CultureInfo.InvariantCulture), Targets.Of(s)));
     }
 
-    /// <summary>The simulator's host profiles (ThisHost, SwProtected).</summary>
+    /// <summary>The simulator's host profiles (ThisHost, SwProtected); none after -Backend Kvm, which has no profiles.</summary>
     public sealed class SimulatorProfileCompleter : GmemIdCompleter
     {
         protected override IEnumerable<KeyValuePair<string, string>> Candidates(GmemLab lab, IDictionary? fakeBoundParameters) =>
-            BackendProfiles.SimulatorProfileNames.Select(n => Item(n, $"Simulator host profile {n}"));
+            BoundBackend(fakeBoundParameters) == BackendKind.Kvm
+                ? Enumerable.Empty<KeyValuePair<string, string>>()
+                : BackendProfiles.SimulatorProfileNames.Select(n => Item(n, $"Simulator host profile {n}"));
+
+        /// <summary>The -Backend the user already typed (a name, a prefix PowerShell would bind, or the enum), if any.</summary>
+        private static BackendKind? BoundBackend(IDictionary? fakeBoundParameters)
+        {
+            if (fakeBoundParameters == null || !fakeBoundParameters.Contains("Backend")) return null;
+            object? value = fakeBoundParameters["Backend"];
+            if (value is PSObject pso) value = pso.BaseObject;
+            if (value is BackendKind kind) return kind;
+            return value is string text && System.Enum.TryParse(text.Trim('\'', '"'), ignoreCase: true, out BackendKind parsed) ? parsed : (BackendKind?)null;
+        }
+    }
+
+    /// <summary>memfd ids (memfd0, ...).</summary>
+    public sealed class MemfdIdCompleter : GmemIdCompleter
+    {
+        protected override IEnumerable<KeyValuePair<string, string>> Candidates(GmemLab lab, IDictionary? fakeBoundParameters) =>
+            lab.SelectMemfds(null).Found.Select(m => Item(m.Id, $"memfd of {m.Backend}, {Hex.Size(m.Size)}"));
+    }
+
+    /// <summary>Host reference ids (ref0, ...).</summary>
+    public sealed class HostReferenceIdCompleter : GmemIdCompleter
+    {
+        protected override IEnumerable<KeyValuePair<string, string>> Candidates(GmemLab lab, IDictionary? fakeBoundParameters) =>
+            lab.SelectHostReferences(null).Found.Select(r => Item(r.Id, $"{r.Kind} on {r.File.Id} at {Hex.Address((ulong)r.Offset)}"));
+    }
+
+    /// <summary>kvm-vfio device ids (kvmvfio0, ...), only the typed -Vm's when one is given.</summary>
+    public sealed class KvmVfioDeviceIdCompleter : GmemIdCompleter
+    {
+        protected override IEnumerable<KeyValuePair<string, string>> Candidates(GmemLab lab, IDictionary? fakeBoundParameters) =>
+            lab.SelectKvmVfioDevices(null, BoundVm(lab, fakeBoundParameters)).Found.Select(d => Item(d.Id, $"kvm-vfio device of {d.Vm.Id}"));
+    }
+
+    /// <summary>VFIO device ids (vfio0, ...), only the typed -Vm's when one is given.</summary>
+    public sealed class VfioDeviceIdCompleter : GmemIdCompleter
+    {
+        protected override IEnumerable<KeyValuePair<string, string>> Candidates(GmemLab lab, IDictionary? fakeBoundParameters) =>
+            lab.SelectVfioDevices(null, BoundVm(lab, fakeBoundParameters)).Found.Select(d => Item(d.Id, $"VFIO device in group {d.Group}"));
+    }
+
+    /// <summary>Guest fault ids (fault0, ...), only the typed -Vm's when one is given.</summary>
+    public sealed class GuestFaultIdCompleter : GmemIdCompleter
+    {
+        protected override IEnumerable<KeyValuePair<string, string>> Candidates(GmemLab lab, IDictionary? fakeBoundParameters) =>
+            lab.SelectGuestFaults(null, BoundVm(lab, fakeBoundParameters)).Found.Select(f => Item(f.Id, $"guest fault of {f.Vm.Id} at {Hex.Address(f.Gpa)}"));
     }
 
     /// <summary>Event kinds (the GmemEvent subclasses' names).</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation.Runspaces;
 using GmemPS.Backends;
@@ -40,6 +41,52 @@ namespace GmemPS.Infrastructure
         /// <summary>Closes everything the calling runspace's session owns; its next cmdlet starts a new, empty
         /// lab with a new SessionId (Pester's BeforeEach: <c>[GmemPS.Infrastructure.GmemSession]::Reset()</c>).</summary>
         public static void Reset() => Take(Runspace.DefaultRunspace)?.Dispose();
+
+        /// <summary>
+        /// Until the result is disposed, every cmdlet of the calling runspace uses a new, empty lab of its own; disposing
+        /// closes that lab and gives the runspace back its own lab, objects untouched (an exported scenario script runs
+        /// this way).
+        /// </summary>
+        public static IDisposable Isolate()
+        {
+            Runspace? runspace = Runspace.DefaultRunspace;
+            GmemLab outer = Current;
+            var inner = StandardBackendFactory.NewLab();
+            lock (Gate) Put(runspace, inner);
+            return new Isolation(runspace, outer, inner);
+        }
+
+        private sealed class Isolation : IDisposable
+        {
+            private readonly Runspace? runspace;
+            private readonly GmemLab outer;
+            private readonly GmemLab inner;
+
+            public Isolation(Runspace? runspace, GmemLab outer, GmemLab inner)
+            {
+                this.runspace = runspace;
+                this.outer = outer;
+                this.inner = inner;
+            }
+
+            public void Dispose()
+            {
+                lock (Gate)
+                {
+                    // Only if the isolated lab is still the runspace's (a Reset inside the script already replaced it).
+                    GmemLab? now = runspace == null ? outsideRunspaces : Labs.TryGetValue(runspace, out GmemLab? lab) ? lab : null;
+                    if (ReferenceEquals(now, inner)) Put(runspace, outer);
+                }
+                inner.Dispose();
+            }
+        }
+
+        /// <summary>Makes <paramref name="lab"/> the runspace's lab (the process lab for null); called under the gate.</summary>
+        private static void Put(Runspace? runspace, GmemLab lab)
+        {
+            if (runspace == null) outsideRunspaces = lab;
+            else Labs[runspace] = lab;
+        }
 
         internal static void ModuleImported()
         {

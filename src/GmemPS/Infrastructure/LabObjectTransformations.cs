@@ -172,4 +172,32 @@ namespace GmemPS.Infrastructure
 
         protected override object Find(GmemLab lab, string id) => lab.FindMemslot(id);
     }
+
+    /// <summary>
+    /// The id of a design object -> the session's object: [LabIdTransformation(typeof(LabMemfd))] takes "memfd0",
+    /// and likewise "ref0" (LabHostReference), "kvmvfio0" (LabKvmVfioDevice), "vfio0" (LabVfioDevice), "fault0" (LabGuestFault).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class LabIdTransformationAttribute : LabObjectTransformationAttribute
+    {
+        private static readonly Dictionary<Type, Func<GmemLab, string, object>> Finders = new Dictionary<Type, Func<GmemLab, string, object>>
+        {
+            [typeof(LabMemfd)] = (lab, id) => lab.FindMemfd(id),
+            [typeof(LabHostReference)] = (lab, id) => lab.FindHostReference(id),
+            [typeof(LabKvmVfioDevice)] = (lab, id) => lab.FindKvmVfioDevice(id),
+            [typeof(LabVfioDevice)] = (lab, id) => lab.FindVfioDevice(id),
+            [typeof(LabGuestFault)] = (lab, id) => lab.FindGuestFault(id),
+        };
+
+        private readonly Func<GmemLab, string, object> find;
+
+        public LabIdTransformationAttribute(Type objectType)
+        {
+            find = Finders.TryGetValue(objectType, out var finder)
+                ? finder
+                : throw new ArgumentException($"{objectType.Name} has no id lookup.", nameof(objectType));
+        }
+
+        protected override object Find(GmemLab lab, string id) => find(lab, id);
+    }
 }

@@ -66,7 +66,10 @@ namespace GmemPS.Tests.Module
         /// <summary>The cmdlets of the trust issue: record, replay and compare scenarios.</summary>
         private static readonly string[] ScenarioCmdlets = { "Export-GmemScenario", "Invoke-GmemScenario", "Compare-GmemScenario" };
 
-        private static IEnumerable<string> AllCmdlets => SpecCmdlets.Concat(DesignCmdlets).Concat(ScenarioCmdlets);
+        /// <summary>The Get- cmdlets of "The real shell is the judge": every design object can be found by its id.</summary>
+        private static readonly string[] QueryCmdlets = { "Get-GmemMemfd", "Get-GmemHostReference", "Get-GmemKvmVfioDevice", "Get-GmemVfioDevice", "Get-GmemGuestFault" };
+
+        private static IEnumerable<string> AllCmdlets => SpecCmdlets.Concat(DesignCmdlets).Concat(ScenarioCmdlets).Concat(QueryCmdlets);
 
         public static TheoryData<string> CmdletNames() => new TheoryData<string>(AllCmdlets);
 

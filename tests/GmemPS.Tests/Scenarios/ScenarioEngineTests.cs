@@ -175,13 +175,24 @@ namespace GmemPS.Tests.Scenarios
         }
 
         [Fact]
-        public void A_design_step_cannot_become_a_scenario_step()
+        public void A_design_vm_and_its_steps_are_left_out_and_the_rest_is_renamed_as_a_fresh_session_names_it()
         {
             using var lab = StandardBackendFactory.NewLab();
-            lab.CreateVm(designs: GmemPS.Designs.DesignPolicies.Upstream with { PinModel = GmemPS.Designs.PinModel.SlotPinsFile });
-            var e = Assert.Throws<ScenarioFormatException>(() => Scenario.FromLab(lab));
-            Assert.Equal("GmemScenarioStepUnsupported", e.ErrorId);
-            Assert.Contains("SlotPinsFile", e.Message);
+            var design = lab.CreateVm(designs: GmemPS.Designs.DesignPolicies.Upstream with { PinModel = GmemPS.Designs.PinModel.SlotPinsFile });
+            lab.CreateFile(design, 0x200000);
+            var vm = lab.CreateVm();
+            var file = lab.CreateFile(vm, 0x200000);
+            lab.Bind(file, gpa: 0);
+            var recorded = Scenario.Record(lab);
+            Assert.Equal(2, recorded.LeftOut.Count);
+            Assert.Contains("SlotPinsFile", recorded.LeftOut[0]);
+            Assert.Contains("it works on vm0", recorded.LeftOut[1]);
+            Assert.Equal(new[] { "CreateVm", "CreateFile", "SetMemslot" }, recorded.Scenario.Steps.Select(s => s.Kind));
+            Assert.Equal("vm0", recorded.Scenario.Steps[1].Argument("Vm"));
+            Assert.Equal("gmem0", recorded.Scenario.Steps[2].Argument("File"));
+            Assert.Equal("file:gmem0", recorded.Scenario.Steps[2].Argument("GuestMemfdRef"));
+            Assert.Equal("vm0/slot0", recorded.Scenario.Steps[2].Expected!.Result);
+            Assert.All(ScenarioRunner.Run(StandardBackendFactory.Instance, recorded.Scenario, ScenarioTarget.Simulator()), r => Assert.True(r.AsExpected, r.ToString()));
         }
 
         [Fact]
