@@ -64,7 +64,7 @@ namespace GmemPS.Infrastructure
         }
 
         /// <summary>A deserialized object names its session and id: this session's object of that id, or a refusal.</summary>
-        private object Rehydrate(PSObject deserialized)
+        private object? Rehydrate(PSObject deserialized)
         {
             GmemLab lab = GmemSession.Current;
             string? id = deserialized.Properties["Id"]?.Value?.ToString();
@@ -193,10 +193,13 @@ namespace GmemPS.Infrastructure
 
         public LabIdTransformationAttribute(Type objectType)
         {
+            Target = objectType;
             find = Finders.TryGetValue(objectType, out var finder)
                 ? finder
                 : throw new ArgumentException($"{objectType.Name} has no id lookup.", nameof(objectType));
         }
+
+        protected override Type Target { get; }
 
         protected override object Find(GmemLab lab, string id) => find(lab, id);
     }
