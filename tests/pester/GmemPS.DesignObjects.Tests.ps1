@@ -94,14 +94,14 @@ Describe 'The design objects'' Get- cmdlets' -Tag Simulator {
         Close-GmemKvmVfioDevice -KvmVfioDevice kvmvfio0 -PassThru | ForEach-Object State | Should -Be 'Closed'
     }
 
-    It 'an unknown id fails binding with the lab''s message: <Call>' -ForEach @(
+    It 'an unknown id is the lab''s GmemObjectNotFound: <Call>' -ForEach @(
         @{ Call = 'Add-GmemMemfdSeal -Memfd memfd7'; Act = { Add-GmemMemfdSeal -Memfd memfd7 } ; Message = "*No memfd named 'memfd7'*" }
         @{ Call = 'Remove-GmemHostReference -Reference ref7'; Act = { Remove-GmemHostReference -Reference ref7 -Confirm:$false }; Message = "*No host reference named 'ref7'*" }
         @{ Call = 'New-GmemVfioDevice -KvmVfioDevice kvmvfio7'; Act = { New-GmemVfioDevice -KvmVfioDevice kvmvfio7 }; Message = "*No kvm-vfio device named 'kvmvfio7'*" }
         @{ Call = 'Close-GmemVfioDevice -Device vfio7'; Act = { Close-GmemVfioDevice -Device vfio7 }; Message = "*No VFIO device named 'vfio7'*" }
         @{ Call = 'Complete-GmemGuestFault -Fault fault7'; Act = { Complete-GmemGuestFault -Fault fault7 }; Message = "*No guest fault named 'fault7'*" }
     ) {
-        $failure = { & $Act } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*' -PassThru
+        $failure = { & $Act } | Should -Throw -ErrorId 'GmemObjectNotFound,*' -PassThru
         $failure.Exception.Message | Should -BeLike $Message
     }
 

@@ -80,7 +80,7 @@ BeforeDiscovery {
         'New-GmemVfioDevice/1'       = @{ Code = $kvmVfio; Why = '$kv (New-GmemKvmVfioDevice example 1)' }
         'New-GmemVfioDevice/2'       = @{ Code = $vfioDevice; Why = '$dev (New-GmemVfioDevice example 1)' }
         'Read-GmemMemory/2'          = @{ Code = $file; Why = 'gmem0, a file the host can map' }
-        'Remove-GmemHostReference/1' = @{ Code = $folioFile, '$pin = $file | New-GmemHostReference -Offset 0x4000 -Length 4KB'; Why = '$pin (New-GmemHostReference example 1, with -Length until that is fixed: see $pending)' }
+        'Remove-GmemHostReference/1' = @{ Code = $folioFile, '$pin = $file | New-GmemHostReference -Offset 0x4000'; Why = '$pin (New-GmemHostReference example 1)' }
         'Remove-GmemRange/2'         = @{ Code = $slots; Why = 'vm0 with slot 0' }
         'Remove-GmemVm/1'            = @{ Code = $vm; Why = 'vm0' }
         'Remove-GmemVm/2'            = @{ Code = $vm, $vm; Why = 'vm0 and vm1' }
@@ -126,7 +126,8 @@ BeforeDiscovery {
         'New-GmemHostReference/1', 'New-GmemHostReference/2', 'New-GmemKvmVfioDevice/1', 'New-GmemMemfd/1',
         'New-GmemVfioDevice/1', 'New-GmemVfioDevice/2', 'New-GmemVm/4', 'New-GmemVm/5', 'New-GmemVm/6', 'New-GmemVm/7',
         'New-GmemVm/8', 'Remove-GmemHostReference/1', 'Set-GmemMemfdSize/1', 'Start-GmemGuestFault/1',
-        'Test-GmemKvmModuleUnload/1', 'Write-GmemMemfd/1', 'about_GmemPS/DESIGNS ARGUED ON THE MAILING LISTS') {
+        'Test-GmemKvmModuleUnload/1', 'Write-GmemMemfd/1', 'Get-GmemGuestFault/1', 'Get-GmemHostReference/1',
+        'Get-GmemKvmVfioDevice/1', 'Get-GmemVfioDevice/1', 'about_GmemPS/DESIGNS ARGUED ON THE MAILING LISTS') {
         $onlyOn.Simulator[$key] = $design
     }
     foreach ($key in 'Get-GmemCapability/3', 'New-GmemVm/2', 'Get-GmemAttribute/1', 'Get-GmemAttribute/2', 'Get-Memslot/3',
@@ -146,14 +147,8 @@ BeforeDiscovery {
     # What fails on a known module defect: the help shows the documented behaviour and is kept. The test
     # expects exactly that failure (skipped, with the reason) and fails once the code runs clean, so the entry
     # is removed when the fix is merged.
-    $sizeAsLength = "needs h1's binding fix: a piped file lends its Size to -Length, so the one-page default becomes the whole file from -Offset"
-    $pipedMemfd = "needs h1's binding fix: a piped memfd is offered only to -File (the File set wins over the Memfd set)"
-    $pending = @{
-        'Add-Memslot/5'                                      = @{ ErrorId = 'InputObjectNotBound'; Because = $pipedMemfd }
-        'New-GmemHostReference/1'                            = @{ ErrorId = 'HostReferenceNotMappable'; Because = $sizeAsLength }
-        'New-GmemHostReference/2'                            = @{ ErrorId = 'HostReferenceNotMappable'; Because = $sizeAsLength }
-        'about_GmemPS/DESIGNS ARGUED ON THE MAILING LISTS/10' = @{ ErrorId = 'InputObjectNotBound'; Because = $pipedMemfd }
-    }
+    # (Empty now: every example runs clean. An entry is @{ ErrorId = '<id it fails with>'; Because = '<the defect>' }.)
+    $pending = @{}
 
     function New-CodeCase {
         # One test's data: the code, what runs before it and why, and where and how it is expected to run.

@@ -44,6 +44,7 @@ namespace GmemPS.Commands
 
         /// <summary>Seed C: a sealed memfd backing a private slot of the 2021 proposal (simulator only).</summary>
         [Parameter(ParameterSetName = MemfdSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabMemfd))]
         [ArgumentCompleter(typeof(MemfdIdCompleter))]
         public LabMemfd? Memfd { get; set; }

@@ -11,6 +11,7 @@ namespace GmemPS.Commands
     public sealed class CloseGmemKvmVfioDeviceCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabKvmVfioDevice))]
         [ArgumentCompleter(typeof(KvmVfioDeviceIdCompleter))]
         public LabKvmVfioDevice[] KvmVfioDevice { get; set; } = Array.Empty<LabKvmVfioDevice>();

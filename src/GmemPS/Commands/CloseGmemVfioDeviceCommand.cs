@@ -11,6 +11,7 @@ namespace GmemPS.Commands
     public sealed class CloseGmemVfioDeviceCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabVfioDevice))]
         [ArgumentCompleter(typeof(VfioDeviceIdCompleter))]
         public LabVfioDevice[] Device { get; set; } = Array.Empty<LabVfioDevice>();

@@ -15,6 +15,7 @@ namespace GmemPS.Commands
     public sealed class CompleteGmemGuestFaultCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabGuestFault))]
         [ArgumentCompleter(typeof(GuestFaultIdCompleter))]
         public LabGuestFault[] Fault { get; set; } = Array.Empty<LabGuestFault>();

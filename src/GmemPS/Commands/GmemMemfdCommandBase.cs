@@ -9,6 +9,7 @@ namespace GmemPS.Commands
     public abstract class GmemMemfdCommandBase : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabMemfd))]
         [ArgumentCompleter(typeof(MemfdIdCompleter))]
         public LabMemfd[] Memfd { get; set; } = Array.Empty<LabMemfd>();

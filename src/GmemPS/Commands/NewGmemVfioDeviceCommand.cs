@@ -18,12 +18,14 @@ namespace GmemPS.Commands
         private const string GroupSet = "Group";
 
         [Parameter(ParameterSetName = KvmVfioSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabKvmVfioDevice))]
         [ArgumentCompleter(typeof(KvmVfioDeviceIdCompleter))]
         public LabKvmVfioDevice KvmVfioDevice { get; set; } = null!;
 
         /// <summary>An open VFIO device whose group the new device joins.</summary>
         [Parameter(ParameterSetName = GroupSet, Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabVfioDevice))]
         [ArgumentCompleter(typeof(VfioDeviceIdCompleter))]
         public LabVfioDevice InGroupOf { get; set; } = null!;

@@ -14,6 +14,7 @@ namespace GmemPS.Commands
     public sealed class RemoveGmemHostReferenceCommand : GmemCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowNull]
         [LabIdTransformation(typeof(LabHostReference))]
         [ArgumentCompleter(typeof(HostReferenceIdCompleter))]
         public LabHostReference[] Reference { get; set; } = Array.Empty<LabHostReference>();

@@ -28,7 +28,7 @@ namespace GmemPS.Infrastructure
             var objectParameters = ObjectParameters.GetOrAdd(GetType(), type => type.GetProperties()
                 .Select(p => (p.Name, Kind: p.GetCustomAttributes(typeof(LabObjectTransformationAttribute), true).Cast<LabObjectTransformationAttribute>().FirstOrDefault()))
                 .Where(p => p.Kind != null)
-                .ToDictionary(p => p.Name, p => p.Kind!.GetType(), StringComparer.OrdinalIgnoreCase));
+                .ToDictionary(p => p.Name, p => p.Kind!.Target, StringComparer.OrdinalIgnoreCase));
             foreach (var bound in MyInvocation.BoundParameters)
             {
                 if (!objectParameters.TryGetValue(bound.Key, out Type? kind) || !HoldsUnknownId(bound.Value)) continue;
@@ -41,7 +41,7 @@ namespace GmemPS.Infrastructure
             }
         }
 
-        /// <summary>Per cmdlet type: its LabVm/LabFile/LabMemslot parameters and the transformation kind of each.</summary>
+        /// <summary>Per cmdlet type: its parameters that take session objects, and the object type of each.</summary>
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, Type>> ObjectParameters =
             new System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, Type>>();
 

@@ -47,7 +47,7 @@ namespace GmemPS.Infrastructure
 
         /// <summary>The parameter's own type (LabVm, LabFile, LabMemslot): only such objects are checked here,
         /// so an object of another type still reaches binding by property name.</summary>
-        protected abstract Type Target { get; }
+        internal abstract Type Target { get; }
 
         private object? Bind(object? item)
         {
@@ -86,7 +86,7 @@ namespace GmemPS.Infrastructure
             }
             catch (GmemLabException e) when (!BindingPipelineInput())
             {
-                UnknownIds.Add(GetType(), id, e);
+                UnknownIds.Add(Target, id, e);
                 return null;
             }
             catch (GmemLabException e)
@@ -150,7 +150,7 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabVmTransformationAttribute : LabObjectTransformationAttribute
     {
-        protected override Type Target => typeof(LabVm);
+        internal override Type Target => typeof(LabVm);
 
         protected override object Find(GmemLab lab, string id) => lab.FindVm(id);
     }
@@ -159,7 +159,7 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabFileTransformationAttribute : LabObjectTransformationAttribute
     {
-        protected override Type Target => typeof(LabFile);
+        internal override Type Target => typeof(LabFile);
 
         protected override object Find(GmemLab lab, string id) => lab.FindFile(id);
     }
@@ -168,7 +168,7 @@ namespace GmemPS.Infrastructure
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class LabMemslotTransformationAttribute : LabObjectTransformationAttribute
     {
-        protected override Type Target => typeof(LabMemslot);
+        internal override Type Target => typeof(LabMemslot);
 
         protected override object Find(GmemLab lab, string id) => lab.FindMemslot(id);
     }
@@ -199,7 +199,7 @@ namespace GmemPS.Infrastructure
                 : throw new ArgumentException($"{objectType.Name} has no id lookup.", nameof(objectType));
         }
 
-        protected override Type Target { get; }
+        internal override Type Target { get; }
 
         protected override object Find(GmemLab lab, string id) => find(lab, id);
     }
