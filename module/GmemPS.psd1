@@ -38,6 +38,7 @@
         'Export-GmemMap'
         'Convert-GmemFileRange'
         'Get-GmemPageState'
+        'Get-GmemPageResidency'
         'Get-GmemHostReference'
         'New-GmemHostReference'
         'Remove-GmemHostReference'

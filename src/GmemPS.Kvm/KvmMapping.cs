@@ -70,6 +70,19 @@ namespace GmemPS.Kvm
             return errno != Errno.None || count == 1 ? errno : memory.Read(Address + (ulong)(offset + count - 1), probe, 1);
         }
 
+        /// <summary>mincore(2) as the kernel answers it: bit 0 of each page's byte.</summary>
+        public unsafe bool[] Residency()
+        {
+            ThrowIfUnmapped("mincore");
+            var vector = new byte[(Length + KvmLimits.PageSize - 1) / KvmLimits.PageSize];
+            int result;
+            fixed (byte* v = vector) result = Native.Libc.mincore(mapping.DangerousGetHandle(), (nuint)Length, v);
+            if (result != 0) throw Native.Errors.LastRefused(KernelOperation.HostAccess, $"mincore of {this}");
+            var resident = new bool[vector.Length];
+            for (int i = 0; i < vector.Length; i++) resident[i] = (vector[i] & 1) != 0;
+            return resident;
+        }
+
         /// <summary>munmap(2). Unmapping twice is refused: the range may already belong to another mapping.</summary>
         public void Unmap()
         {

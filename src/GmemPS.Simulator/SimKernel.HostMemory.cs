@@ -127,6 +127,21 @@ namespace GmemPS.Simulator
 
         private static long RoundUp(long length) => (length + KvmLimits.PageSize - 1) & ~(KvmLimits.PageSize - 1);
 
+        /// <summary>
+        /// mincore(2) of a file mapping: a page is resident when its folio is in the page cache and up to date -
+        /// faulted in, by the host or the guest; fallocate(2) alone allocates a folio that is not (measured).
+        /// </summary>
+        public bool[] Residency(SimMappingState mapping)
+        {
+            if (mapping.Unmapped)
+                throw Refuse(KernelOperation.HostAccess, KernelRules.HostAccessUnmapped, Hex.Address(mapping.Address), "munmap already ran");
+            var file = mapping.File ?? throw new NotSupportedException("The simulator models mincore(2) of guest_memfd mappings only.");
+            var resident = new bool[(mapping.Length + KvmLimits.PageSize - 1) / KvmLimits.PageSize];
+            ulong first = (ulong)mapping.FileOffset >> KvmLimits.PageShift;
+            for (int i = 0; i < resident.Length; i++) resident[i] = file.Inode.IsUptodate(first + (ulong)i);
+            return resident;
+        }
+
         /// <summary>Copies between a host buffer and [address, address+count). Checks every page before touching any.</summary>
         public void HostAccess(SimMappingState mapping, long offset, byte[] buffer, int bufferOffset, int count, bool write)
         {

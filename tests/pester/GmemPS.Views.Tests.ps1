@@ -76,6 +76,7 @@ BeforeAll {
             'GmemPS.Lab.LabVm'                   = @($vm)
             'GmemPS.Lab.LabFile'                 = @($file, $closed)
             'GmemPS.Lab.LabMemslot'              = @($slot)
+            'GmemPS.Lab.LabPageResidency'        = @(Get-GmemPageResidency -File $file)
             'GmemPS.Lab.LabMapping'              = @([GmemPS.Infrastructure.GmemSession]::Current.Mappings)
             'GmemPS.Lab.AttributeRange'          = $attributes
             'GmemPS.Contract.GuestAccessResult'  = @($read, $mmio)

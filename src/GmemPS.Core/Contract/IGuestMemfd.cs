@@ -45,5 +45,13 @@ namespace GmemPS.Contract
 
         /// <summary>munmap(2).</summary>
         void Unmap();
+
+        /// <summary>
+        /// mincore(2) over the whole mapping: per page, whether the page is resident. For a MAP_SHARED mapping of a
+        /// guest_memfd that is its page-cache folio being present and up to date, which on Linux 6.18 means faulted
+        /// in (by the host or the guest) since it was last punched - a page fallocate(2) only allocated is not
+        /// (measured: kernel-facts.md). Not meaningful for anonymous memory.
+        /// </summary>
+        bool[] Residency();
     }
 }

@@ -58,6 +58,9 @@ namespace GmemPS.Kvm.Native
         public static extern int munmap(IntPtr address, nuint length);
 
         [DllImport(Lib, SetLastError = true)]
+        public static extern int mincore(IntPtr address, nuint length, byte* vector);
+
+        [DllImport(Lib, SetLastError = true)]
         public static extern nint read(FileDescriptorHandle fd, byte* buffer, nuint count);
 
         [DllImport(Lib, SetLastError = true)]

@@ -42,6 +42,11 @@ namespace GmemPS.Simulator.Handles
             HostAccessBounds.Check(offset, count, state.Length);
         }
 
+        public bool[] Residency()
+        {
+            using (kernel.Enter()) return kernel.Residency(state);
+        }
+
         public void Unmap()
         {
             using (kernel.Enter()) kernel.Unmap(state);

@@ -13,6 +13,8 @@ namespace GmemPS.Simulator.Objects
     {
         private static readonly object Present = new object();
         private readonly IntervalMap<object> allocated = new IntervalMap<object>();
+        // Folios marked up to date: zeroed and filled on their first fault (host or guest); fallocate leaves them not.
+        private readonly IntervalMap<object> uptodate = new IntervalMap<object>();
         private readonly Dictionary<ulong, byte[]> contents = new Dictionary<ulong, byte[]>();
 
         public SimGmemInode(long number, ulong size, GuestMemfdFlags flags)
@@ -48,6 +50,7 @@ namespace GmemPS.Simulator.Objects
             end = Math.Min(end, Pages);
             if (start >= end) return 0;
             ulong freed = allocated.Clear(start, end);
+            uptodate.Clear(start, end);
             ForgetContents(start, end);
             return freed;
         }
@@ -83,10 +86,21 @@ namespace GmemPS.Simulator.Objects
             foreach (ulong page in doomed) contents.Remove(page);
         }
 
-        /// <summary>Copies out of one page (allocating it, as a fault would); returns whether the page was new.</summary>
-        public bool Read(ulong page, int offsetInPage, byte[] destination, int destinationOffset, int count)
+        /// <summary>Whether a page's folio is in the page cache and up to date (what mincore(2) reports).</summary>
+        public bool IsUptodate(ulong page) => page < Pages && uptodate.Covered(page, page + 1) > 0;
+
+        /// <summary>A fault on a page: allocates its folio if need be and marks it up to date; returns whether it was new.</summary>
+        private bool FaultIn(ulong page)
         {
             bool isNew = Allocate(page, page + 1) > 0;
+            uptodate.Set(page, page + 1, Present);
+            return isNew;
+        }
+
+        /// <summary>Copies out of one page (faulting it in); returns whether the page was new.</summary>
+        public bool Read(ulong page, int offsetInPage, byte[] destination, int destinationOffset, int count)
+        {
+            bool isNew = FaultIn(page);
             if (contents.TryGetValue(page, out byte[]? data)) Buffer.BlockCopy(data, offsetInPage, destination, destinationOffset, count);
             else Array.Clear(destination, destinationOffset, count);
             return isNew;
@@ -94,7 +108,7 @@ namespace GmemPS.Simulator.Objects
 
         public bool Write(ulong page, int offsetInPage, byte[] source, int sourceOffset, int count)
         {
-            bool isNew = Allocate(page, page + 1) > 0;
+            bool isNew = FaultIn(page);
             if (!contents.TryGetValue(page, out byte[]? data)) contents[page] = data = new byte[KvmLimits.PageSize];
             Buffer.BlockCopy(source, sourceOffset, data, offsetInPage, count);
             return isNew;

@@ -67,7 +67,7 @@ namespace GmemPS.Tests.Module
         private static readonly string[] ScenarioCmdlets = { "Export-GmemScenario", "Invoke-GmemScenario", "Compare-GmemScenario" };
 
         /// <summary>The Get- cmdlets of "The real shell is the judge": every design object can be found by its id.</summary>
-        private static readonly string[] QueryCmdlets = { "Get-GmemMemfd", "Get-GmemHostReference", "Get-GmemKvmVfioDevice", "Get-GmemVfioDevice", "Get-GmemGuestFault" };
+        private static readonly string[] QueryCmdlets = { "Get-GmemMemfd", "Get-GmemHostReference", "Get-GmemKvmVfioDevice", "Get-GmemVfioDevice", "Get-GmemGuestFault", "Get-GmemPageResidency" };
 
         private static IEnumerable<string> AllCmdlets => SpecCmdlets.Concat(DesignCmdlets).Concat(ScenarioCmdlets).Concat(QueryCmdlets);
 

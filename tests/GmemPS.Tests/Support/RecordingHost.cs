@@ -118,6 +118,7 @@ namespace GmemPS.Tests.Support
             public void ReadInto(long offset, byte[] destination) => System.Array.Clear(destination, 0, destination.Length);
             public void Write(long offset, byte[] data) { }
             public void Unmap() => IsUnmapped = true;
+            public bool[] Residency() => new bool[(Length + 4095) / 4096];
             public void Dispose() => IsUnmapped = true;
         }
     }
