@@ -34,3 +34,20 @@ Describe 'examples/<Name> on <Backend>' -ForEach $exampleCases -Tag 'Examples' {
         $text | Should -Match 'claims hold' -Because 'each example ends by checking its claims'
     }
 }
+
+Describe 'the README''s tour on <Backend>' -ForEach $backendCases -Tag 'Examples' {
+    It 'runs clean in a fresh pwsh under Set-StrictMode -Version Latest' -Tag $Backend -Skip:$Skip {
+        # The first powershell block of README.md, as a user pastes it (New-GmemVm's -Backend preset for this case).
+        $readme = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../README.md') -Raw
+        $tour = [regex]::Match($readme, '(?s)```powershell\r?\n(.*?)```').Groups[1].Value
+        $tour | Should -Match 'Import-Module ./out/GmemPS'
+        $module = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
+        $code = $tour.Replace('Import-Module ./out/GmemPS', "Import-Module '$module'")
+        $command = "Set-StrictMode -Version Latest; `$ErrorActionPreference = 'Stop'; `$PSDefaultParameterValues['New-GmemVm:Backend'] = '$Backend'`n$code"
+        $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $command 2>&1
+        $text = $output | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because "the README's tour must run on $Backend; it printed:`n$text"
+        $text | Should -Match '01 02 03' -Because 'the guest reads what the host wrote'
+        $text | Should -Match 'gmem0\s+\[0x0, 0x200000\)' -Because 'the map shows the slot'
+    }
+}
