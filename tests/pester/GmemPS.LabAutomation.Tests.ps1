@@ -318,15 +318,18 @@ foreach ($case in $backendCases) {
                 @(Get-GmemVm -Backend Simulator).Count | Should -Be $(if ($Backend -eq 'Simulator') { 2 } else { 1 })
             }
 
-            It 'on the simulator the session''s Destroyed agrees with the kernel model''s VmDestroyed event' -Skip:($Backend -ne 'Simulator') {
-                $vms = 0..2 | ForEach-Object { New-GmemVm -Backend Simulator }
-                $files = $vms | ForEach-Object { $_ | New-GmemFile -Size 4KB }
-                $vms | Remove-GmemVm -Confirm:$false
-                $files[0], $files[2] | Close-GmemFile
-                $destroyedBySimulator = @(Get-GmemEvent -Kind VmDestroyed).SessionVm | Sort-Object
-                $destroyedBySession = @($vms | Where-Object { "$($_.State)" -eq 'Destroyed' }).Id | Sort-Object
-                $destroyedBySession | Should -Be @('vm0', 'vm2')
-                $destroyedBySimulator | Should -Be $destroyedBySession
+            # Simulator only (not generated on Kvm): the objects it binds are the simulator's designs.
+            if ($Backend -eq 'Simulator') {
+                It 'on the simulator the session''s Destroyed agrees with the kernel model''s VmDestroyed event' {
+                    $vms = 0..2 | ForEach-Object { New-GmemVm -Backend Simulator }
+                    $files = $vms | ForEach-Object { $_ | New-GmemFile -Size 4KB }
+                    $vms | Remove-GmemVm -Confirm:$false
+                    $files[0], $files[2] | Close-GmemFile
+                    $destroyedBySimulator = @(Get-GmemEvent -Kind VmDestroyed).SessionVm | Sort-Object
+                    $destroyedBySession = @($vms | Where-Object { "$($_.State)" -eq 'Destroyed' }).Id | Sort-Object
+                    $destroyedBySession | Should -Be @('vm0', 'vm2')
+                    $destroyedBySimulator | Should -Be $destroyedBySession
+                }
             }
         }
 
