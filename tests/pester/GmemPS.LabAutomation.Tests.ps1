@@ -15,16 +15,7 @@ BeforeAll {
     $script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     $script:ModuleFolder = (Get-Module -Name GmemPS).ModuleBase
 
-    # The rule id behind an error record: binding refusals (an id, a foreign object) carry the lab's
-    # exception inside the binder's, cmdlet refusals carry it directly.
-    function Get-RuleIdOf([System.Management.Automation.ErrorRecord] $Record) {
-        $exception = $Record.Exception
-        while ($null -ne $exception) {
-            if ($exception -is [GmemPS.Lab.GmemLabException]) { return $exception.ErrorId }
-            $exception = $exception.InnerException
-        }
-        return ($Record.FullyQualifiedErrorId -split ',')[0]
-    }
+    Import-Module -Name (Join-Path $PSScriptRoot 'Support/RuleId.psm1') -Force -ErrorAction Stop
 
     # Runs a command expected to fail and returns the rule id it failed with ('' when it did not fail).
     function Get-RefusalOf([scriptblock] $Command) {

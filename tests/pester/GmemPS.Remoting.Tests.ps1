@@ -19,14 +19,7 @@ BeforeAll {
     $script:Remote = New-LoopbackSession -Server $script:Server
     Invoke-Command -Session $script:Remote -ArgumentList $script:ModuleFolder { param($m) Import-Module $m -ErrorAction Stop }
 
-    function Get-RuleIdOf([System.Management.Automation.ErrorRecord] $Record) {
-        $exception = $Record.Exception
-        while ($null -ne $exception) {
-            if ($exception -is [GmemPS.Lab.GmemLabException]) { return $exception.ErrorId }
-            $exception = $exception.InnerException
-        }
-        return ($Record.FullyQualifiedErrorId -split ',')[0]
-    }
+    Import-Module -Name (Join-Path $PSScriptRoot 'Support/RuleId.psm1') -Force -ErrorAction Stop
 }
 
 AfterAll {
