@@ -14,6 +14,7 @@ namespace GmemPS.Lab
             Record("CreateVm", Args(("Backend", backend), ("Type", type), ("Profile", profile), ("Designs", designs)), () =>
             {
                 designs ??= DesignPolicies.Upstream;
+                profile = factory.CanonicalProfile(backend, profile);
                 IGmemVm handle = designs.IsUpstream
                     ? Host(backend, profile).CreateVm(type)
                     : DesignHost(backend, profile, designs).CreateVm(type, designs);

@@ -87,7 +87,7 @@ namespace GmemPS.Lab
         /// <summary>The host of a backend if the lab has opened it (never opens one).</summary>
         internal GmemPS.Contract.IGmemHost? ExistingHost(BackendKind kind, string? profile)
         {
-            lock (gate) return hosts.TryGetValue((kind, profile), out var host) ? host : null;
+            lock (gate) return hosts.TryGetValue((kind, factory.CanonicalProfile(kind, profile)), out var host) ? host : null;
         }
 
         /// <summary>How many steps the lab has recorded.</summary>

@@ -46,10 +46,11 @@ namespace GmemPS.Lab
             lock (gate)
             {
                 ThrowIfDisposed();
-                var key = (kind, profile);
+                // null, "ThisHost" and "thishost" are one host: the factory resolves the spelling once.
+                var key = (kind, factory.CanonicalProfile(kind, profile));
                 if (!hosts.TryGetValue(key, out IGmemHost? host))
                 {
-                    host = factory.Create(kind, profile);
+                    host = factory.Create(kind, key.Item2);
                     host.Events.NumberFrom(eventSequence);
                     hosts[key] = host;
                 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using GmemPS.Lab;
 using GmemPS.Infrastructure;
 using GmemPS.Scenarios;
 

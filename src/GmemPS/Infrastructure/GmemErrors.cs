@@ -146,15 +146,4 @@ namespace GmemPS.Infrastructure
             _ => null,
         };
     }
-
-    /// <summary>A parameter combination the module refuses before calling the lab (terminating, InvalidArgument).</summary>
-    public sealed class GmemUsageException : ArgumentException
-    {
-        public GmemUsageException(string errorId, string message, string? parameterName = null) : base(message, parameterName)
-        {
-            ErrorId = errorId;
-        }
-
-        public string ErrorId { get; }
-    }
 }

@@ -21,11 +21,11 @@ namespace GmemPS.Tests.Hostile
     public sealed class NoKvmTests
     {
         /// <summary>The standard backends, with the Kvm one pointed at another device path.</summary>
-        private sealed class DeviceFactory : IBackendFactory
+        private sealed class DeviceFactory : Support.StandardNamedFactory
         {
             private readonly string device;
             public DeviceFactory(string device) => this.device = device;
-            public IGmemHost Create(BackendKind kind, string? profile) =>
+            public override IGmemHost Create(BackendKind kind, string? profile) =>
                 kind == BackendKind.Kvm ? KvmHost.Open(device) : StandardBackendFactory.Instance.Create(kind, profile);
         }
 

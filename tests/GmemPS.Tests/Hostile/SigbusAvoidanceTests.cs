@@ -123,11 +123,11 @@ namespace GmemPS.Tests.Hostile
             }
         }
 
-        private sealed class HostAccessFactory : IBackendFactory
+        private sealed class HostAccessFactory : Support.StandardNamedFactory
         {
             private readonly HostAccessPath path;
             public HostAccessFactory(HostAccessPath path) => this.path = path;
-            public IGmemHost Create(BackendKind kind, string? profile) =>
+            public override IGmemHost Create(BackendKind kind, string? profile) =>
                 kind == BackendKind.Kvm ? KvmHost.Open(KvmOptions.Default with { HostAccess = path }) : StandardBackendFactory.Instance.Create(kind, profile);
         }
     }

@@ -69,7 +69,7 @@ namespace GmemPS.Tests.Lab
         [Fact]
         public void The_lab_remembers_attributes_because_the_kernel_has_no_get()
         {
-            using var lab = new GmemLab(new ProfileFactory("SwProtected"));
+            using var lab = new GmemLab(StandardBackendFactory.Instance);
             var vm = lab.CreateVm(BackendKind.Simulator, (ulong)VmType.SwProtected, "SwProtected");
             lab.SetAttributes(vm, new MemoryAttributesRequest(0, 4UL << 12, MemoryAttributes.Private));
             lab.SetAttributes(vm, new MemoryAttributesRequest(1UL << 12, 1UL << 12, MemoryAttributes.None));
@@ -77,12 +77,27 @@ namespace GmemPS.Tests.Lab
             Assert.Equal(new[] { (0UL, 4096UL, "Private"), (2UL << 12, 2UL << 12, "Private") }, ranges);
         }
 
-        private sealed class ProfileFactory : IBackendFactory
+        [Fact]
+        public void Every_spelling_of_a_profile_names_one_host()
         {
-            private readonly string profile;
-            public ProfileFactory(string profile) => this.profile = profile;
-            public Contract.IGmemHost Create(BackendKind kind, string? name) =>
-                StandardBackendFactory.Instance.Create(kind, name ?? profile);
+            // Issue 2/7, finding 6: null, "ThisHost" and "thishost" were three simulated kernels (two VMs with fd 4).
+            using var lab = StandardBackendFactory.NewLab();
+            var hosts = new[] { null, "ThisHost", "thishost", "THISHOST" }.Select(p => lab.Host(BackendKind.Simulator, p)).Distinct().ToList();
+            Assert.Single(hosts);
+            var first = lab.CreateVm(BackendKind.Simulator, 0, null);
+            var second = lab.CreateVm(BackendKind.Simulator, 0, "thishost");
+            Assert.NotEqual(first.Fd, second.Fd);
+            Assert.Equal("ThisHost", second.Profile);
+        }
+
+        [Theory]
+        [InlineData(BackendKind.Simulator, "Nowhere", "GmemProfileUnknown")]
+        [InlineData(BackendKind.Kvm, "ThisHost", "GmemProfileNotApplicable")]
+        public void A_profile_that_names_no_host_is_a_usage_error(BackendKind backend, string profile, string errorId)
+        {
+            using var lab = StandardBackendFactory.NewLab();
+            var refusal = Assert.Throws<GmemUsageException>(() => lab.Host(backend, profile));
+            Assert.Equal(errorId, refusal.ErrorId);
         }
     }
 }

@@ -205,9 +205,9 @@ namespace GmemPS.Tests.Scenarios
             Assert.False(result.Outcome.Succeeded);
         }
 
-        private sealed class BrokenInvariantFactory : IBackendFactory
+        private sealed class BrokenInvariantFactory : Support.StandardNamedFactory
         {
-            public GmemPS.Contract.IGmemHost Create(BackendKind kind, string? profile) => new BrokenHost();
+            public override GmemPS.Contract.IGmemHost Create(BackendKind kind, string? canonicalProfile) => new BrokenHost();
 
             private sealed class BrokenHost : GmemPS.Contract.ISelfCheckingHost
             {

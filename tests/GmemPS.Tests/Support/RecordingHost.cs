@@ -27,6 +27,9 @@ namespace GmemPS.Tests.Support
             return (new GmemLab(host), host);
         }
 
+        /// <summary>One host whatever it is called: names pass as given.</summary>
+        public string? CanonicalProfile(BackendKind kind, string? profile) => profile;
+        public IReadOnlyList<string> ProfileNames(BackendKind kind) => Array.Empty<string>();
         public IGmemHost Create(BackendKind kind, string? profile) => this;
 
         public string BackendName => "Simulator";
