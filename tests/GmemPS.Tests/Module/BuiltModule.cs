@@ -79,7 +79,7 @@ namespace GmemPS.Tests.Module
         public Assembly Automation { get; }
         public IReadOnlyList<CmdletMetadata> Cmdlets { get; }
 
-        /// <summary>Our assemblies in the module folder (not Mono.Posix).</summary>
+        /// <summary>Our assemblies in the module folder.</summary>
         public IReadOnlyList<Assembly> OwnAssemblies =>
             Directory.GetFiles(ModuleDirectory, "GmemPS*.dll").Select(p => Context.LoadFromAssemblyPath(p)).ToList();
 
