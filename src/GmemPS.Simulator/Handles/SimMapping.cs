@@ -20,6 +20,8 @@ namespace GmemPS.Simulator.Handles
 
         public byte[] Read(long offset, int count)
         {
+            // Checked before the buffer exists: a count of -1 is the contract's refusal, not an OverflowException.
+            CheckRange(offset, count);
             var buffer = new byte[count];
             ReadInto(offset, buffer);
             return buffer;

@@ -20,6 +20,26 @@ namespace GmemPS.Tests.Conformance
             Refused(Errno.EINVAL, () => file.Truncate(Page));
         }
 
+        /// <summary>
+        /// Issue 2/7, finding 1: host access outside the mapping is the contract's refusal, the same on every backend
+        /// (it was allowed on the simulator at offset long.MaxValue, and a count of -1 was an internal error there).
+        /// </summary>
+        [Theory]
+        [InlineData(long.MaxValue, 1)]
+        [InlineData(long.MaxValue - 4095, 4096)]
+        [InlineData(0, -1)]
+        [InlineData(-1, 1)]
+        [InlineData(4096 * 4, 1)]
+        [InlineData(4096 * 4 - 1, 2)]
+        public void Host_access_outside_the_mapping_is_the_contracts_refusal(long offset, int count)
+        {
+            var file = NewGmem(NewVm(), (ulong)Total, Shared);
+            var map = Own(file.Map(new MapRequest(0, Total)));
+            Assert.Throws<System.ArgumentOutOfRangeException>(() => map.Read(offset, count));
+            if (count >= 0) Assert.Throws<System.ArgumentOutOfRangeException>(() => map.Write(offset, new byte[count]));
+            Assert.All(map.Read(0, (int)Total), b => Assert.Equal(0, b));
+        }
+
         [Fact]
         public void Mmap_without_the_mmap_flag_is_ENODEV()
         {
