@@ -94,6 +94,9 @@ namespace GmemPS.Simulator
             if (file.Owner != null && file.Owner.Destroyed) Fail($"inode {file.Inode.Number} is live but its vm {file.Owner.Id} was destroyed");
             if (file.PinsOwner && file.Owner == null) Fail($"inode {file.Inode.Number} pins a VM but has no owner");
             if (!file.Inode.Views.Contains(file)) Fail($"inode {file.Inode.Number}: a live view is missing from the inode's list");
+            // fallocate and faults stop at i_size: an allocated page past it is memory no request could have made.
+            if (file.Inode.AllocatedPages(file.Inode.Pages, ulong.MaxValue) > 0)
+                Fail($"inode {file.Inode.Number}: pages allocated past its size of {file.Inode.Pages} pages");
             int fds = kernel.Descriptors.Values.Count(t => ReferenceEquals(t, file));
             if (fds > 1) Fail($"inode {file.Inode.Number}: {fds} descriptors");
             int mappings = kernel.LiveMappings.Count(m => m.File == file);

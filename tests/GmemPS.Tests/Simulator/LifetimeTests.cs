@@ -111,5 +111,16 @@ namespace GmemPS.Tests.Simulator
             slot.GmemFile!.Bindings.Clear(0, 1);
             Assert.Contains("bindings", Assert.Throws<System.InvalidOperationException>(() => host.CheckInvariants()).Message);
         }
+
+        [Fact]
+        public void The_invariant_checker_catches_a_page_allocated_past_the_end_of_the_file()
+        {
+            // Issue 2/7, finding 1: a host access at offset long.MaxValue once allocated page 2^51 - 1 of a 512-page file.
+            BoundVm();
+            var inode = host.Kernel.LiveFiles.Single().Inode;
+            host.CheckInvariants();
+            inode.Allocate(inode.Pages, inode.Pages + 1);
+            Assert.Contains("past its size", Assert.Throws<System.InvalidOperationException>(() => host.CheckInvariants()).Message);
+        }
     }
 }
