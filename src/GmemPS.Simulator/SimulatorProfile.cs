@@ -47,8 +47,11 @@ namespace GmemPS.Simulator
         /// simulator takes 64 GiB so that sizes between a real machine's RAM and 1 TiB are not what it is judged on.
         /// </summary>
         public ulong CommitLimit { get; init; } = 64UL << 30;
-        /// <summary>The vCPU's MAXPHYADDR: a guest access cannot name a gpa at or above 2^this (the contract refuses it).</summary>
-        public int GuestPhysicalAddressBits { get; init; } = GmemPS.Contract.GuestAccessBounds.ThisHostPhysicalAddressBits;
+        /// <summary>
+        /// The vCPU's MAXPHYADDR: a guest access cannot name a gpa at or above 2^this (the contract refuses it). Default:
+        /// this machine's 48 bits (KVM_GET_SUPPORTED_CPUID, measured), which the Kvm backend reads from the kernel itself.
+        /// </summary>
+        public int GuestPhysicalAddressBits { get; init; } = 48;
         public string Name { get; init; } = "Upstream";
 
         /// <summary>Upstream Linux 6.18 on x86 with TDP: the semantics of kernel-semantics.md.</summary>

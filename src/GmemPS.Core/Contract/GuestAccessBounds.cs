@@ -6,13 +6,11 @@ namespace GmemPS.Contract
     /// <summary>
     /// The contract's own rules for guest access (not kernel rules), one validator for both backends: one access
     /// of 1 to 4096 bytes that stays within one guest page, so a fault names exactly one gfn; and a gpa the vCPU
-    /// can address at all.
+    /// can address at all (each host says its own width: the Kvm backend reads MAXPHYADDR from KVM_GET_SUPPORTED_CPUID,
+    /// a simulator profile models one).
     /// </summary>
     public static class GuestAccessBounds
     {
-        /// <summary>The guest physical address width of this machine's vCPUs (MAXPHYADDR in KVM_GET_SUPPORTED_CPUID, measured).</summary>
-        public const int ThisHostPhysicalAddressBits = 48;
-
         public static void Check(ulong gpa, int length)
         {
             if (length <= 0 || length > KvmLimits.PageSize)
