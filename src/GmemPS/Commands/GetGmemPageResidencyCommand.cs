@@ -13,12 +13,6 @@ namespace GmemPS.Commands
     [OutputType(typeof(LabPageResidency))]
     public sealed class GetGmemPageResidencyCommand : GmemFileRangeCommandBase
     {
-        protected override void ProcessRecord()
-        {
-            var file = File;
-            long length = LengthOrRest(file);
-            var runs = Produce(file, lab => lab.SelectResidency(file, Offset, length));
-            if (runs != null) WriteObject(runs, true);
-        }
+        protected override void ProcessRecord() => WriteQuery((lab, file, offset, length) => lab.SelectResidency(file, offset, length));
     }
 }

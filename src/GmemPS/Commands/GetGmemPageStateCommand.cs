@@ -12,12 +12,6 @@ namespace GmemPS.Commands
     [OutputType(typeof(LabPageState))]
     public sealed class GetGmemPageStateCommand : GmemFileRangeCommandBase
     {
-        protected override void ProcessRecord()
-        {
-            var file = File;
-            long length = LengthOrRest(file);
-            var states = Produce(file, lab => lab.SelectPageStates(file, Offset, length));
-            if (states != null) WriteObject(states, true);
-        }
+        protected override void ProcessRecord() => WriteQuery((lab, file, offset, length) => lab.SelectPageStates(file, offset, length));
     }
 }

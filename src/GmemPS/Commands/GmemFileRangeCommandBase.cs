@@ -42,5 +42,14 @@ namespace GmemPS.Commands
 
         /// <summary>-Length, or the rest of the file from -Offset.</summary>
         protected long LengthOrRest(LabFile file) => LengthOr(Lab.RemainingLength(file, Offset));
+
+        /// <summary>A query over the range (-Length defaulting to the rest of the file): writes what it finds, one object each.</summary>
+        protected void WriteQuery<T>(System.Func<GmemLab, LabFile, long, long, System.Collections.Generic.IReadOnlyList<T>> query) where T : class
+        {
+            var file = File;
+            long length = LengthOrRest(file);
+            var found = Produce(file, lab => query(lab, file, Offset, length));
+            if (found != null) WriteObject(found, true);
+        }
     }
 }
