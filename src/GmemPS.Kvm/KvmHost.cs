@@ -103,11 +103,19 @@ namespace GmemPS.Kvm
 
         public IGmemVm CreateVm(ulong type) => CreateKvmVm(type);
 
+        /// <summary>How often an interrupted KVM_CREATE_VM is asked again before its EINTR is reported.</summary>
+        private const int MaxInterruptedRetries = 16;
+
         /// <summary>KVM_CREATE_VM: the type goes to the kernel as given (unsupported types: its EINVAL).</summary>
         public KvmVm CreateKvmVm(ulong type)
         {
             ThrowIfClosed(KernelOperation.CreateVm);
-            int fd = Libc.ioctl(kvm, KvmIoctls.KVM_CREATE_VM, (nuint)type);
+            // EINTR: a signal arrived before the VM existed (seen right after a Start-Job child exited, SIGCHLD to the
+            // shell); nothing was created, so the request is asked again as any VMM does. Every other answer stands.
+            int fd;
+            int interrupted = 0;
+            do fd = Libc.ioctl(kvm, KvmIoctls.KVM_CREATE_VM, (nuint)type);
+            while (fd < 0 && Errors.Last() == Errno.EINTR && ++interrupted < MaxInterruptedRetries);
             if (fd < 0) throw Errors.LastRefused(KernelOperation.CreateVm, $"type {type}");
             int id = nextVmId++;
             var vm = new KvmVm(this, new FileDescriptorHandle(fd), type, id);
