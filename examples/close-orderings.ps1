@@ -8,8 +8,7 @@
     and closing a bound file leaves its slot behind, fileless, until it is deleted.
     Runs on the Simulator by default; on -Backend Kvm the data and errno claims are checked but the event
     claims are not (the real kernel does not report zaps, releases or VM destruction).
-    Twin: tests/GmemPS.Tests/Examples/CloseOrderingsTwinTests.cs performs the same steps through GmemLab and
-    asserts the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/close-orderings.ps1
 #>

@@ -16,8 +16,7 @@
           page fails with EAGAIN and error_offset, and private-to-shared can zero the contents.
     Upstream 6.18 (on -Backend) has no conversion on the file: ENOTTY on the Simulator, and the Kvm backend refuses
     the designs. The designs run on the Simulator; each design event names the decision it illustrates.
-    Twin: tests/GmemPS.Tests/Examples/InPlaceConversionTwinTests.cs performs the same steps through GmemLab and
-    asserts the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/design-in-place-conversion.ps1
 #>

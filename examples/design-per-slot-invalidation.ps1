@@ -12,8 +12,7 @@
       30. one file in four slots, punch one page: the per-slot notifier calls all four, one acts.
     The upstream half runs on -Backend (on Kvm the data claims are checked, the zap claims need the Simulator's
     events); the rejected designs run on the Simulator. Each design event names the decision it illustrates.
-    Twin: tests/GmemPS.Tests/Examples/PerSlotInvalidationTwinTests.cs performs the same steps through GmemLab
-    and asserts the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/design-per-slot-invalidation.ps1
 #>

@@ -14,8 +14,7 @@
       26. a second VM cannot register the memfd (EPERM); one VM may split it below and above 4G with per-KVM
           registration, not with per-memslot registration.
     Upstream (on -Backend) refuses a memfd in a memslot's guest_memfd field; the design runs on the Simulator.
-    Twin: tests/GmemPS.Tests/Examples/SealedMemfdTwinTests.cs performs the same steps through GmemLab and asserts
-    the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/design-sealed-memfd.ps1
 #>

@@ -13,8 +13,7 @@
       35. rmmod kvm while VFIO holds a VM is refused, by what the design pins the module with.
     VFIO devices are modelled on the Simulator only; on -Backend Kvm the script checks that the real kernel's backend
     refuses them.
-    Twin: tests/GmemPS.Tests/Examples/VfioHoldsVmTwinTests.cs performs the same steps through GmemLab and asserts the
-    same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/design-vfio-holds-vm.ps1
 #>

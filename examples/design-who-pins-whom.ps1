@@ -15,8 +15,7 @@
     The upstream half runs on -Backend (Simulator or Kvm); the designs run on the Simulator only, and on -Backend
     Kvm the script also checks that the real kernel's backend refuses them. Each design event names the
     decision it illustrates (its Design property).
-    Twin: tests/GmemPS.Tests/Examples/WhoPinsWhomTwinTests.cs performs the same steps through GmemLab and
-    asserts the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/design-who-pins-whom.ps1
 #>

@@ -9,8 +9,7 @@
     exits to userspace as MMIO.
     Runs on the Simulator by default (-Backend Kvm: the same claims against /dev/kvm; the SlotCreated events
     come from both backends).
-    Twin: tests/GmemPS.Tests/Examples/PciHoleSplitTwinTests.cs performs the same steps through GmemLab and
-    asserts the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/pci-hole-split.ps1
 #>

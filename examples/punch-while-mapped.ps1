@@ -10,8 +10,7 @@
     [base_gfn + max(pgoff, s) - pgoff, base_gfn + min(pgoff + npages, e) - pgoff).
     Runs on the Simulator by default; on -Backend Kvm the data claims are checked but the event claims are
     not (the real kernel does not report zaps).
-    Twin: tests/GmemPS.Tests/Examples/PunchWhileMappedTwinTests.cs performs the same steps through GmemLab
-    and asserts the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/punch-while-mapped.ps1
 #>

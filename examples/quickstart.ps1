@@ -4,8 +4,7 @@
 .DESCRIPTION
     Runs on the Simulator by default (-Backend Kvm uses /dev/kvm). Prints what each step shows and ends by
     checking its own claims; it throws if one does not hold.
-    Twin: tests/GmemPS.Tests/Examples/QuickstartTwinTests.cs performs the same steps through GmemLab and
-    asserts the same claims. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/quickstart.ps1
 .EXAMPLE

@@ -9,8 +9,7 @@
     On the Simulator the rule ids are exact; the real kernel only returns an errno, so on -Backend Kvm an
     EINVAL is reported as 'SetUserMemoryRegion2EINVAL' (every rule that answers EINVAL), while EEXIST and
     EBADF each have one rule and keep their ids.
-    Twin: tests/GmemPS.Tests/Examples/SlotRulesTwinTests.cs performs the same steps through GmemLab and
-    asserts the same errno and rule ids. Change one, change the other.
+    Run by tests/pester/GmemPS.Examples.Tests.ps1 on both backends, which fails if a claim stops holding.
 .EXAMPLE
     pwsh -NoProfile -File examples/slot-rules.ps1
 #>
