@@ -384,6 +384,14 @@ Describe 'What the help says happens, on <Backend>' -ForEach $exampleBackends {
         "$($err[0].CategoryInfo.Category)" | Should -Be 'ReadError'
     }
 
+    It 'Write-GmemMemory: the same refusal is HostAccessNotShared (EIO) reported as a WriteError' -Tag $Backend -Skip:$Unavailable {
+        $file = New-GmemVm -Backend $Backend | New-GmemFile -Size 2MB -Mmap
+        Write-GmemMemory -File $file -Offset 0 -Value 1 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'HostAccessNotShared,GmemPS.Commands.WriteGmemMemoryCommand'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'WriteError'
+    }
+
     AfterAll {
         [GmemPS.Infrastructure.GmemSession]::Reset()
     }

@@ -22,6 +22,8 @@ namespace GmemPS.Commands
 
         protected override string Action => $"Write {Value.Length} bytes at {Hex.Address(Offset)} (pwrite)";
 
+        protected override bool WritesData => true;
+
         protected override void Apply(GmemLab lab, LabMemfd memfd) => lab.WriteMemfd(memfd, Offset, Value);
     }
 }

@@ -27,6 +27,8 @@ namespace GmemPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        protected override bool WritesData => true;
+
         protected override void ProcessRecord()
         {
             var file = File;

@@ -108,12 +108,15 @@ namespace GmemPS.Infrastructure
         /// (or when <paramref name="stop"/> says the command must not start).</summary>
         protected void Report(Exception exception, object? target, bool stop = false)
         {
-            GmemErrorInfo info = GmemErrors.Classify(exception)
+            GmemErrorInfo info = GmemErrors.Classify(exception, WritesData)
                 ?? new GmemErrorInfo(exception.GetType().Name, GmemErrorCategory.NotSpecified, terminating: true);
             var record = new ErrorRecord(exception, info.ErrorId, (ErrorCategory)(int)info.Category, target);
             if (info.Terminating || stop) ThrowTerminatingError(record);
             else WriteError(record);
         }
+
+        /// <summary>True for a command whose job is to write data: its I/O failures are WriteErrors, not ReadErrors.</summary>
+        protected virtual bool WritesData => false;
 
         /// <summary>Validates a backend/profile pair, stopping the command when it names no host.</summary>
         protected string? CanonicalProfile(BackendKind backend, string? profile)

@@ -121,7 +121,17 @@ namespace GmemPS.Infrastructure
         /// How a failure is reported, or null for exceptions GmemPS does not own (they propagate unchanged:
         /// a bug should look like one).
         /// </summary>
-        public static GmemErrorInfo? Classify(Exception exception) => exception switch
+        /// <param name="writing">The command writes data (Write-GmemMemory, Write-GmemMemfd): an I/O failure is then a
+        /// WriteError, as PowerShell's own writers report it, though the errno (EIO) is the same as a read's.</param>
+        public static GmemErrorInfo? Classify(Exception exception, bool writing = false)
+        {
+            GmemErrorInfo? info = ClassifyIgnoringDirection(exception);
+            return writing && info is { Category: GmemErrorCategory.ReadError }
+                ? new GmemErrorInfo(info.ErrorId, GmemErrorCategory.WriteError, info.Terminating)
+                : info;
+        }
+
+        private static GmemErrorInfo? ClassifyIgnoringDirection(Exception exception) => exception switch
         {
             // The kernel (or the simulator) refused one request: the rule id is the error id.
             GmemException e => new GmemErrorInfo(e.Rule.Id, CategoryOf(e.Errno), terminating: false),

@@ -111,6 +111,10 @@ namespace GmemPS.Tests.Module
             Assert.Equal("GmemSessionClosed", GmemErrors.Classify(new ObjectDisposedException("GmemLab"))!.ErrorId);
             Assert.False(GmemErrors.Classify(new ArgumentOutOfRangeException("length"))!.Terminating);
             Assert.Equal(GmemErrorCategory.WriteError, GmemErrors.Classify(new IOException("disk full"))!.Category);
+            // One errno, two directions: a command that writes reports EIO as PowerShell's writers do.
+            var eio = new GmemException(KernelOperation.HostAccess, KernelRules.HostAccessNotShared, "host write");
+            Assert.Equal(GmemErrorCategory.ReadError, GmemErrors.Classify(eio)!.Category);
+            Assert.Equal(GmemErrorCategory.WriteError, GmemErrors.Classify(eio, writing: true)!.Category);
             Assert.Null(GmemErrors.Classify(new InvalidCastException()));
             Assert.Null(GmemErrors.Classify(new NullReferenceException()));
         }
